@@ -1,0 +1,211 @@
+"""Record the HTTP exchanges of a block of code, and replay them offline.
+
+A fixture file is JSON, readable and diffable::
+
+    {"format": "pubenrich-replay/1", "origin": "recorded" | "hand-built", "note": "...",
+     "exchanges": [{"method": "GET", "url": "https://eutils.../efetch.fcgi",
+                    "params": {"db": "pubmed", "id": "25211170"},
+                    "status": 200, "headers": {"Content-Type": "text/xml; charset=UTF-8"},
+                    "body": "<?xml ..."}]}
+
+``params`` merges the query string and a form-encoded POST body, so a request matches its
+recording whether it went as GET or POST. The parameters that carry who is asking (``api_key``,
+``email``, ``tool``) are never written and never matched; every secret value is also scrubbed
+from bodies and headers. Matching ignores the order of requests (concurrent clients send them
+in any order); identical requests are served in recorded order, the last one repeating.
+A request that matches nothing raises :class:`ReplayMiss` at once: no retry, no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import threading
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+import requests
+import responses
+from requests.adapters import HTTPAdapter
+
+from pubenrich.errors import PubenrichError
+
+__all__ = ["FORMAT", "ReplayMiss", "Replayer", "record", "replay"]
+
+FORMAT = "pubenrich-replay/1"
+# Parameters that say who is asking, not what is asked: never stored, never matched.
+IDENTITY_PARAMS = frozenset({"api_key", "email", "tool"})
+_KEPT_HEADERS = ("content-type", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining")
+_SCRUBBED = "SCRUBBED"
+
+ParamValue = str | list[str]
+
+
+class ReplayMiss(PubenrichError):
+    """A request was made during replay that the fixture file does not hold."""
+
+
+def _split(url: str) -> tuple[str, list[tuple[str, str]]]:
+    parts = urlsplit(url)
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    return base, parse_qsl(parts.query, keep_blank_values=True)
+
+
+def _request_params(request: requests.PreparedRequest) -> dict[str, ParamValue]:
+    """Query string plus form body, identity parameters dropped, repeated keys as lists."""
+    _, pairs = _split(str(request.url))
+    body = request.body
+    content_type = str(request.headers.get("Content-Type", ""))
+    if body and "application/x-www-form-urlencoded" in content_type:
+        text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+        pairs += parse_qsl(text, keep_blank_values=True)
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for key, value in pairs:
+        if key not in IDENTITY_PARAMS:
+            grouped[key].append(value)
+    return {k: v[0] if len(v) == 1 else v for k, v in sorted(grouped.items())}
+
+
+def _key(url: str, params: Mapping[str, ParamValue]) -> str:
+    # The method is not part of the key: NCBI answers a GET and a form POST alike.
+    base, _ = _split(url)
+    return json.dumps([base, params], sort_keys=True)
+
+
+def _scrub(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, _SCRUBBED)
+    return text
+
+
+class Replayer:
+    """Serves the exchanges of one fixture file through `responses`.
+
+    Attributes:
+        calls: how many requests were served.
+    """
+
+    def __init__(self, exchanges: Iterable[Mapping[str, Any]]) -> None:
+        self._queues: dict[str, deque[Mapping[str, Any]]] = defaultdict(deque)
+        for exchange in exchanges:
+            key = _key(exchange["url"], exchange.get("params", {}))
+            self._queues[key].append(exchange)
+        self._lock = threading.Lock()
+        self.calls = 0
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Replayer:
+        """Read a fixture file, checking its format tag."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            raise ReplayMiss(f"{path}: not a {FORMAT} file (format={data.get('format')!r})")
+        return cls(data["exchanges"])
+
+    def respond(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        """The recorded answer to ``request``; raises ReplayMiss when there is none."""
+        params = _request_params(request)
+        key = _key(str(request.url), params)
+        with self._lock:
+            queue = self._queues.get(key)
+            if not queue:
+                base, _ = _split(str(request.url))
+                raise ReplayMiss(
+                    f"no recorded answer for {request.method} {base} with params {params}"
+                )
+            exchange = queue.popleft() if len(queue) > 1 else queue[0]
+            self.calls += 1
+        if "body_base64" in exchange:
+            body = base64.b64decode(exchange["body_base64"])
+        else:
+            body = str(exchange.get("body", "")).encode("utf-8")
+        return int(exchange["status"]), dict(exchange.get("headers", {})), body
+
+
+@contextmanager
+def replay(path: str | os.PathLike[str]) -> Iterator[Replayer]:
+    """Serve the exchanges recorded in ``path`` to every `requests` call in the block.
+
+    Any request the file does not hold raises :class:`ReplayMiss` (nothing reaches the network).
+    """
+    replayer = Replayer.from_file(path)
+    everything = re.compile(r".*")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        for method in ("GET", "POST"):
+            mocked.add_callback(method, everything, callback=replayer.respond)
+        yield replayer
+
+
+class _Recorder:
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self.exchanges: list[dict[str, Any]] = []
+        self.secrets = {s for s in secrets if s}
+        self._lock = threading.Lock()
+
+    def capture(self, request: requests.PreparedRequest, response: requests.Response) -> None:
+        _, pairs = _split(str(request.url))
+        body = request.body
+        if body and "application/x-www-form-urlencoded" in str(request.headers.get("Content-Type")):
+            text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+            pairs += parse_qsl(text, keep_blank_values=True)
+        # Identity values are scrubbed wherever they appear, not only in their own parameter.
+        self.secrets |= {v for k, v in pairs if k in ("api_key", "email") and v}
+        base, _ = _split(str(request.url))
+        exchange: dict[str, Any] = {
+            "method": str(request.method).upper(),
+            "url": base,
+            "params": _request_params(request),
+            "status": response.status_code,
+            "headers": {
+                name: _scrub(value, self.secrets)
+                for name, value in response.headers.items()
+                if name.lower() in _KEPT_HEADERS
+            },
+        }
+        try:
+            exchange["body"] = _scrub(response.content.decode("utf-8"), self.secrets)
+        except UnicodeDecodeError:
+            exchange["body_base64"] = base64.b64encode(response.content).decode("ascii")
+        with self._lock:
+            self.exchanges.append(exchange)
+
+
+@contextmanager
+def record(
+    path: str | os.PathLike[str], *, secrets: Iterable[str] = (), note: str = ""
+) -> Iterator[list[dict[str, Any]]]:
+    """Record every HTTP exchange made through `requests` in the block to ``path``.
+
+    Run it where NCBI is reachable. ``api_key``, ``email`` and ``tool`` are left out of what is
+    written, and the values of ``secrets`` (plus any api_key or email seen in a request) are
+    replaced by ``SCRUBBED`` in bodies and headers. The file is written when the block ends,
+    also when it fails, so a partial recording can be inspected.
+    """
+    recorder = _Recorder(secrets)
+    real_send = HTTPAdapter.send
+
+    def send(adapter: HTTPAdapter, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+        response = real_send(adapter, request, **kwargs)
+        recorder.capture(request, response)
+        return response
+
+    try:
+        with mock.patch.object(HTTPAdapter, "send", send):
+            yield recorder.exchanges
+    finally:
+        document = {
+            "format": FORMAT,
+            "origin": "recorded",
+            "note": note,
+            "exchanges": recorder.exchanges,
+        }
+        text = _scrub(json.dumps(document, indent=1, ensure_ascii=False), recorder.secrets)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text + "\n", encoding="utf-8")
