@@ -5,6 +5,7 @@ The public surface is what ``__all__`` lists; everything else is internal and ma
 
 from __future__ import annotations
 
+from pubenrich.config import Config
 from pubenrich.errors import (
     BadRequest,
     CacheError,
@@ -17,7 +18,16 @@ from pubenrich.errors import (
     RateLimited,
     TransportError,
 )
+from pubenrich.eutils import Batch, EutilsClient, JsonBatch
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.replies import (
+    CitationMatch,
+    CitationQuery,
+    IdconvRecord,
+    Link,
+    LinkSet,
+    SearchResult,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -26,15 +36,25 @@ __all__ = [
     "PMCID",
     "PMID",
     "BadRequest",
+    "Batch",
     "CacheError",
+    "CitationMatch",
+    "CitationQuery",
+    "Config",
+    "EutilsClient",
+    "IdconvRecord",
     "Identifier",
     "InvalidIdentifier",
+    "JsonBatch",
+    "Link",
+    "LinkSet",
     "NcbiError",
     "NcbiUnavailable",
     "OfflineMiss",
     "ParseError",
     "PubenrichError",
     "RateLimited",
+    "SearchResult",
     "TransportError",
     "__version__",
     "parse_identifier",

@@ -12,6 +12,8 @@ REQUIRED = {
     "PMID",
     "BadRequest",
     "CacheError",
+    "Config",
+    "EutilsClient",
     "InvalidIdentifier",
     "NcbiError",
     "NcbiUnavailable",

@@ -1,0 +1,183 @@
+"""The retry policy for NCBI requests: what is retried, how long to wait, when to stop.
+
+This is the only module that imports ``tenacity``. Only failures that a later attempt can cure
+are retried: :class:`TransportError` (reset, timeout, cut body) and :class:`NcbiUnavailable`
+(5xx, "Backend failed", an HTML error page, and its subclass :class:`RateLimited`). A
+:class:`BadRequest` fails at once with NCBI's message.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import attrs
+import tenacity
+
+from pubenrich.config import Config
+from pubenrich.errors import NcbiUnavailable, RateLimited, TransportError
+
+__all__ = ["RETRIED", "Retrier", "RetryPolicy"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+RETRIED: tuple[type[BaseException], ...] = (TransportError, NcbiUnavailable)
+
+
+def _positive(_inst: object, attr: attrs.Attribute[float], value: float) -> None:
+    if value <= 0:
+        raise ValueError(f"{attr.name} must be positive, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """Bounds and backoff of the retries.
+
+    The wait before attempt ``n + 1`` is ``min(max_wait, initial_wait * 2 ** (n - 1))``
+    stretched by a random factor in ``[1, 1 + jitter)``, so that threads that failed together
+    do not come back together. A :class:`RateLimited` error that names its ``retry_after``
+    waits at least that long.
+
+    Attributes:
+        max_attempts: tries in all, the first included.
+        max_seconds: no attempt starts later than this many seconds after the first.
+        initial_wait: the first wait, in seconds.
+        max_wait: the cap on one wait.
+        jitter: the largest random stretch of a wait, as a fraction.
+    """
+
+    max_attempts: int = attrs.field(default=6)
+    max_seconds: float = attrs.field(default=120.0, validator=_positive)
+    initial_wait: float = attrs.field(default=0.5, validator=_positive)
+    max_wait: float = attrs.field(default=30.0, validator=_positive)
+    jitter: float = attrs.field(default=0.5)
+
+    @max_attempts.validator
+    def _check_attempts(self, _attr: attrs.Attribute[int], value: int) -> None:
+        if value < 1:
+            raise ValueError(f"max_attempts must be at least 1, got {value!r}")
+
+    @jitter.validator
+    def _check_jitter(self, _attr: attrs.Attribute[float], value: float) -> None:
+        if not 0 <= value <= 1:
+            raise ValueError(f"jitter must be between 0 and 1, got {value!r}")
+
+    @classmethod
+    def from_config(cls, config: Config) -> RetryPolicy:
+        """The policy a :class:`Config` asks for."""
+        return cls(max_attempts=config.max_attempts, max_seconds=config.max_retry_seconds)
+
+    def backoff(self, attempt: int, draw: float) -> float:
+        """The wait after failed attempt number ``attempt`` (1-based); ``draw`` is in [0, 1)."""
+        base = min(self.max_wait, self.initial_wait * 2.0 ** (attempt - 1))
+        return float(base * (1.0 + self.jitter * draw))
+
+
+class Retrier:
+    """Run a call under a :class:`RetryPolicy`, with an injectable clock, sleep and randomness.
+
+    Args:
+        policy: the bounds and backoff.
+        clock: a monotonic clock in seconds, measuring the total time.
+        sleep: the sleep between attempts; tests pass a fake, so they never sleep.
+        draw: returns a number in [0, 1) for the jitter.
+    """
+
+    def __init__(
+        self,
+        policy: RetryPolicy | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        draw: Callable[[], float] = random.random,
+    ) -> None:
+        self.policy = policy or RetryPolicy()
+        self._clock = clock
+        self._sleep = sleep
+        self._draw = draw
+
+    def __repr__(self) -> str:
+        return f"Retrier({self.policy!r})"
+
+    def call(self, fn: Callable[[], T], *, what: str = "request") -> T:
+        """Call ``fn`` until it returns, fails with an error that is not retried, or the bounds
+        run out; then re-raise its last error.
+
+        Args:
+            fn: the attempt; it raises a ``pubenrich`` error on failure.
+            what: a short label for the log (e.g. ``"efetch"``).
+
+        Returns:
+            What ``fn`` returned.
+
+        Raises:
+            PubenrichError: the last error of ``fn``.
+        """
+        policy = self.policy
+        started = self._clock()
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            seconds: float = policy.backoff(state.attempt_number, self._draw())
+            if isinstance(error, RateLimited) and error.retry_after is not None:
+                seconds = max(seconds, error.retry_after)
+            return seconds
+
+        def stop(state: tenacity.RetryCallState) -> bool:
+            if state.attempt_number >= policy.max_attempts:
+                return True
+            upcoming = state.upcoming_sleep or 0.0
+            return self._clock() - started + upcoming > policy.max_seconds
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            log.warning(
+                "%s failed (%s), retrying in %.2f s (attempt %d of %d)",
+                what,
+                error,
+                state.upcoming_sleep,
+                state.attempt_number + 1,
+                policy.max_attempts,
+                extra={
+                    "endpoint": what,
+                    "attempt": state.attempt_number,
+                    "wait_seconds": state.upcoming_sleep,
+                    "error": type(error).__name__,
+                    "status": getattr(error, "status", None),
+                },
+            )
+
+        def give_up(state: tenacity.RetryCallState) -> T:
+            error = state.outcome.exception() if state.outcome else None
+            log.error(
+                "%s failed after %d attempts in %.1f s: %s",
+                what,
+                state.attempt_number,
+                self._clock() - started,
+                error,
+                extra={
+                    "endpoint": what,
+                    "attempt": state.attempt_number,
+                    "error": type(error).__name__,
+                    "status": getattr(error, "status", None),
+                },
+            )
+            if error is None:  # pragma: no cover - tenacity only gives up after a failure
+                raise RuntimeError("retry stopped without an outcome")
+            raise error
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(RETRIED),
+            wait=wait,
+            stop=stop,
+            sleep=self._sleep,
+            before_sleep=before_sleep,
+            retry_error_callback=give_up,
+            reraise=True,
+        )
+        return retrying(fn)

@@ -1,0 +1,207 @@
+"""Send one HTTP request and return the whole reply, or raise :class:`TransportError`.
+
+This is the only module that imports ``requests``. The client takes any object with a
+``send`` method (:class:`Transport`), so tests and other back ends need no monkeypatching.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+from urllib.parse import urlencode
+
+import attrs
+import requests
+import requests.adapters
+
+from pubenrich.config import SECRET_PARAMS
+from pubenrich.errors import NcbiError, TransportError
+
+__all__ = ["HttpRequest", "HttpResponse", "RequestsTransport", "Transport"]
+
+log = logging.getLogger(__name__)
+
+Pairs = tuple[tuple[str, str], ...]
+
+
+def _pairs(value: Mapping[str, str] | Iterable[tuple[str, str]] | None) -> Pairs:
+    if value is None:
+        return ()
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple((str(k), str(v)) for k, v in items)
+
+
+def _optional_pairs(value: Mapping[str, str] | Iterable[tuple[str, str]] | None) -> Pairs | None:
+    return None if value is None else _pairs(value)
+
+
+@attrs.frozen
+class HttpRequest:
+    """One request: the URL without query, its parameters, and a form body for POST.
+
+    Parameters are ordered pairs, not a dict, because ELink pairs inputs with outputs by
+    repeating ``id=`` once per UID.
+
+    Attributes:
+        method: ``"GET"`` or ``"POST"``.
+        url: the endpoint, without a query string.
+        params: query-string pairs.
+        data: form-body pairs (``application/x-www-form-urlencoded``), POST only.
+        timeout: ``(connect, read)`` seconds.
+    """
+
+    method: str = attrs.field(validator=attrs.validators.in_({"GET", "POST"}))
+    url: str
+    params: Pairs = attrs.field(default=(), converter=_pairs)
+    data: Pairs | None = attrs.field(default=None, converter=_optional_pairs, repr=False)
+    timeout: tuple[float, float] = (10.0, 60.0)
+
+    def __repr__(self) -> str:
+        return f"HttpRequest({self.method} {self.safe_url()})"
+
+    def secrets(self) -> list[str]:
+        """The secret values this request carries (api_key, email), longest first."""
+        found = {v for k, v in (*self.params, *(self.data or ())) if k in SECRET_PARAMS and v}
+        return sorted(found, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret value of this request replaced by ``***``."""
+        for secret in self.secrets():
+            text = text.replace(secret, "***")
+            encoded = urlencode({"": secret})[1:]
+            if encoded != secret:
+                text = text.replace(encoded, "***")
+        return text
+
+    def safe_url(self) -> str:
+        """The URL with its query string, secrets masked; safe to log."""
+        shown = [(k, "***" if k in SECRET_PARAMS else v) for k, v in self.params]
+        return self.url + ("?" + urlencode(shown) if shown else "")
+
+
+@attrs.frozen
+class HttpResponse:
+    """A complete reply.
+
+    Attributes:
+        status: the HTTP status code.
+        headers: header names in lower case.
+        body: the whole body, decompressed.
+        url: the final URL after redirects (secrets masked).
+    """
+
+    status: int
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    body: bytes = attrs.field(repr=False)
+    url: str = ""
+
+
+class Transport(Protocol):
+    """Anything that turns an :class:`HttpRequest` into an :class:`HttpResponse`."""
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """Send ``request``; raise :class:`TransportError` when no complete reply arrives."""
+        ...  # pragma: no cover
+
+
+def _redact_chain(exc: BaseException, request: HttpRequest) -> None:
+    """Mask secrets in the messages of a foreign exception and the exceptions it wraps.
+
+    ``raise ... from exc`` keeps the foreign exception for the traceback; its message may
+    quote the URL, and a GET URL may hold the key.
+    """
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        args: list[object] = []
+        for arg in current.args:
+            if isinstance(arg, BaseException):
+                stack.append(arg)
+                args.append(arg)
+            elif isinstance(arg, str):
+                args.append(request.redact(arg))
+            else:
+                args.append(arg)
+        current.args = tuple(args)
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                stack.append(linked)
+
+
+class RequestsTransport:
+    """The default transport: a ``requests.Session`` that follows redirects.
+
+    The legacy ID-converter URL answers with a redirect, so redirects are followed. Every
+    ``requests`` exception becomes a :class:`TransportError` (or :class:`NcbiError` for a
+    redirect loop) whose message holds no secret.
+
+    Args:
+        session: a session to use; the transport then leaves closing it to the caller.
+        pool_size: connections kept per host; match it to the requests in flight.
+    """
+
+    def __init__(self, session: requests.Session | None = None, *, pool_size: int = 10) -> None:
+        self._owns_session = session is None
+        if session is None:
+            session = requests.Session()
+            adapter = requests.adapters.HTTPAdapter(
+                pool_connections=4, pool_maxsize=max(1, pool_size)
+            )
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+        self._session = session
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """Send the request and read the whole body.
+
+        Raises:
+            TransportError: connection refused or reset, timeout, body cut short.
+            NcbiError: too many redirects.
+        """
+        try:
+            reply = self._session.request(
+                request.method,
+                request.url,
+                params=list(request.params) or None,
+                data=list(request.data) if request.data is not None else None,
+                timeout=request.timeout,
+                allow_redirects=True,
+            )
+            body = reply.content  # reads the body; a cut chunked body raises here
+        except requests.TooManyRedirects as exc:
+            _redact_chain(exc, request)
+            raise NcbiError(
+                "too many redirects", endpoint=request.url.rsplit("/", 1)[-1] or request.url
+            ) from exc
+        except requests.Timeout as exc:
+            _redact_chain(exc, request)
+            raise TransportError(f"timed out: {request!r}") from exc
+        except requests.exceptions.ChunkedEncodingError as exc:
+            _redact_chain(exc, request)
+            raise TransportError(f"reply cut short: {request!r}") from exc
+        except requests.exceptions.ContentDecodingError as exc:
+            _redact_chain(exc, request)
+            raise TransportError(f"reply could not be decompressed: {request!r}") from exc
+        except requests.ConnectionError as exc:
+            _redact_chain(exc, request)
+            raise TransportError(f"connection failed: {request!r}") from exc
+        except requests.RequestException as exc:
+            _redact_chain(exc, request)
+            raise TransportError(f"request failed ({type(exc).__name__}): {request!r}") from exc
+        headers = {k.lower(): v for k, v in reply.headers.items()}
+        return HttpResponse(
+            status=reply.status_code, headers=headers, body=body, url=request.redact(reply.url)
+        )
+
+    def close(self) -> None:
+        """Close the session if this transport created it."""
+        if self._owns_session:
+            self._session.close()
