@@ -10,10 +10,11 @@ How requests are sent:
 
 - Every request carries ``tool`` and ``email``, and ``api_key`` when there is one (NCBI's
   usage policy). The ID converter documents only ``tool`` and ``email``, so it gets no key.
-- GET for up to 200 ids and short queries, POST above (NCBI's advice), and POST for every
+- GET for a call of up to 200 ids or a short query; POST for every batch of a call with
+  more ids (NCBI asks for POST above about 200) and for long queries; and POST for every
   E-utility request when an API key is set: the key then travels in the form body and never in
   a URL, so no URL that a library logs or quotes in an exception can hold it. ECitMatch
-  documents GET only and keeps it.
+  documents GET only and keeps it (its errors and logs are still scrubbed).
 - The API key never appears in a log line, a repr, or an error message.
 """
 
@@ -141,6 +142,25 @@ def _batches(ids: Iterable[str], size: int) -> Iterator[tuple[str, ...]]:
         yield tuple(batch)
 
 
+def _planned(ids: Iterable[str], size: int) -> Iterator[tuple[tuple[str, ...], bool]]:
+    """Batches, each with whether the whole call holds more than 200 ids (then POST).
+
+    One batch of lookahead tells a small call (GET) from a bulk one (POST for every batch),
+    without reading all ids first.
+    """
+    batches = _batches(ids, size)
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    bulk = second is not None or len(first) > POST_ABOVE_IDS
+    yield first, bulk
+    if second is not None:
+        yield second, True
+        for batch in batches:
+            yield batch, True
+
+
 def _day(value: Any, *, end: bool) -> date:
     """Read NCBI's YYYY, YYYY/MM or YYYY/MM/DD as the first (or last) day it covers."""
     match = _DATE.match(str(value).strip())
@@ -265,13 +285,14 @@ class EutilsClient:
         fmt: Format = "xml" if retmode == "xml" else "text"
         extra = [("retmode", retmode)] + ([("rettype", rettype)] if rettype else [])
 
-        def fetch(batch: tuple[str, ...], cancelled: threading.Event) -> Batch:
+        def fetch(item: tuple[tuple[str, ...], bool], cancelled: threading.Event) -> Batch:
+            batch, bulk = item
             params = [("db", db), ("id", ",".join(batch)), *extra]
-            reply = self._eutil("efetch", params, fmt=fmt, n_ids=len(batch), cancelled=cancelled)
+            reply = self._eutil("efetch", params, fmt=fmt, post=bulk, cancelled=cancelled)
             return Batch(ids=batch, body=reply.body)
 
         uids = (_uid(i, db) for i in _as_iterable(ids))
-        return self._windowed(fetch, _batches(uids, self.config.batch_size))
+        return self._windowed(fetch, _planned(uids, self.config.batch_size))
 
     def esummary(
         self, ids: Iterable[Any] | str | int, *, db: str = "pubmed"
@@ -289,15 +310,14 @@ class EutilsClient:
         """
         size = min(self.config.batch_size, ESUMMARY_JSON_MAX_IDS)
 
-        def summarize(batch: tuple[str, ...], cancelled: threading.Event) -> JsonBatch:
+        def summarize(item: tuple[tuple[str, ...], bool], cancelled: threading.Event) -> JsonBatch:
+            batch, bulk = item
             params = [("db", db), ("id", ",".join(batch)), ("retmode", "json")]
-            reply = self._eutil(
-                "esummary", params, fmt="json", n_ids=len(batch), cancelled=cancelled
-            )
+            reply = self._eutil("esummary", params, fmt="json", post=bulk, cancelled=cancelled)
             return JsonBatch(ids=batch, data=decode_json(reply.body))
 
         uids = (_uid(i, db) for i in _as_iterable(ids))
-        return self._windowed(summarize, _batches(uids, size))
+        return self._windowed(summarize, _planned(uids, size))
 
     def esearch(
         self, term: str, *, db: str = "pubmed", retmax: int | None = None, **params: Any
@@ -383,13 +403,14 @@ class EutilsClient:
         if linkname:
             extra.append(("linkname", linkname))
 
-        def link(batch: tuple[str, ...], cancelled: threading.Event) -> list[LinkSet]:
+        def link(item: tuple[tuple[str, ...], bool], cancelled: threading.Event) -> list[LinkSet]:
+            batch, bulk = item
             params = [*extra, *(("id", uid) for uid in batch)]
-            reply = self._eutil("elink", params, fmt="xml", n_ids=len(batch), cancelled=cancelled)
+            reply = self._eutil("elink", params, fmt="xml", post=bulk, cancelled=cancelled)
             return parse_elink(reply.body)
 
         uids = (_uid(i, dbfrom) for i in _as_iterable(ids))
-        return self._windowed(link, _batches(uids, self.config.batch_size))
+        return self._windowed(link, _planned(uids, self.config.batch_size))
 
     def ecitmatch(self, queries: Iterable[CitationQuery]) -> list[CitationMatch]:
         """Look citations up in PubMed; one :class:`CitationMatch` per query, in order.
@@ -416,9 +437,7 @@ class EutilsClient:
                 ("rettype", "xml"),
                 ("bdata", build_bdata(chunk)),
             ]
-            reply = self._eutil(
-                "ecitmatch", params, fmt="text", n_ids=len(chunk), cancelled=cancelled, get=True
-            )
+            reply = self._eutil("ecitmatch", params, fmt="text", cancelled=cancelled, get=True)
             return parse_ecitmatch(reply.body, chunk)
 
         return [m for found in self._windowed(match, chunks) for m in found]
@@ -591,14 +610,14 @@ class EutilsClient:
         params: list[tuple[str, str]],
         *,
         fmt: Format,
-        n_ids: int = 0,
         post: bool = False,
         get: bool = False,
         cancelled: threading.Event | None = None,
     ) -> HttpResponse:
-        """Send one E-utility request; POST for many ids, long terms, or a key (unless GET-only)."""
+        """Send one E-utility request: POST when asked (bulk, long term) or when a key is set,
+        unless the service takes GET only."""
         suffix = ".cgi" if endpoint == "ecitmatch" else ".fcgi"
-        use_post = not get and (post or n_ids > POST_ABOVE_IDS or bool(self.config.api_key))
+        use_post = not get and (post or bool(self.config.api_key))
         return self._send(
             endpoint,
             self.config.eutils_url + endpoint + suffix,
