@@ -145,20 +145,22 @@ def _batches(ids: Iterable[str], size: int) -> Iterator[tuple[str, ...]]:
 def _planned(ids: Iterable[str], size: int) -> Iterator[tuple[tuple[str, ...], bool]]:
     """Batches, each with whether the whole call holds more than 200 ids (then POST).
 
-    One batch of lookahead tells a small call (GET) from a bulk one (POST for every batch),
-    without reading all ids first.
+    Looking ahead just past 200 ids tells a small call (GET) from a bulk one (POST for every
+    batch) without reading all ids first.
     """
     batches = _batches(ids, size)
-    first = next(batches, None)
-    if first is None:
-        return
-    second = next(batches, None)
-    bulk = second is not None or len(first) > POST_ABOVE_IDS
-    yield first, bulk
-    if second is not None:
-        yield second, True
-        for batch in batches:
-            yield batch, True
+    ahead: list[tuple[str, ...]] = []
+    seen = 0
+    for batch in batches:
+        ahead.append(batch)
+        seen += len(batch)
+        if seen > POST_ABOVE_IDS:
+            break
+    bulk = seen > POST_ABOVE_IDS
+    for batch in ahead:
+        yield batch, bulk
+    for batch in batches:
+        yield batch, True
 
 
 def _day(value: Any, *, end: bool) -> date:
