@@ -327,6 +327,8 @@ def _classify_json(ctx: _Context, body: bytes) -> None:
 def _classify_xml(ctx: _Context, body: bytes) -> None:
     match = _XML_PROLOG.match(body)
     if not match:
+        if body.lstrip().startswith((b"<?xml", b"<!DOCTYPE")) and b"</" not in body:
+            raise ctx.cut("XML reply cut off before its first element")
         raise ctx.unavailable(f"reply is not well-formed XML: {body[:80]!r}")
     root = match.group(1)
     tail = body.rstrip()
@@ -720,15 +722,29 @@ def _answer(query: CitationQuery, slot: str | None) -> CitationMatch:
     return CitationMatch(key=query.key, status="not_found", reason=reason or None)
 
 
-def parse_ecitmatch(text: bytes | str, queries: Sequence[CitationQuery]) -> list[CitationMatch]:
+def parse_ecitmatch(
+    text: bytes | str,
+    queries: Sequence[CitationQuery],
+    *,
+    keys: Sequence[str] | None = None,
+) -> list[CitationMatch]:
     """One :class:`CitationMatch` per query, in the queries' order.
 
-    Lines are matched to queries by the key :func:`build_bdata` sent (the sixth field), not by
-    position: NCBI echoes the citation, sometimes altered (an author dropped), and appends
-    the PMID or a reason (``NOT_FOUND;INVALID_JOURNAL``, ``AMBIGUOUS``) as the seventh.
+    Lines are matched to queries by the key that was sent (the sixth field), not by position:
+    NCBI echoes the citation, sometimes altered (an author dropped), and appends the PMID or
+    a reason (``NOT_FOUND;INVALID_JOURNAL``, ``AMBIGUOUS``) as the seventh.
+
+    Args:
+        text: ECitMatch's reply.
+        queries: the citations, in the order they were sent.
+        keys: the keys sent for them; by default those :func:`build_bdata` makes.
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
+    if keys is None:
+        keys = [citation_key(index) for index in range(len(queries))]
+    if len(keys) != len(queries):
+        raise ValueError("keys and queries must have the same length")
     slots: dict[str, str] = {}
     for line in text.splitlines():
         parts = line.split("|")
@@ -736,7 +752,10 @@ def parse_ecitmatch(text: bytes | str, queries: Sequence[CitationQuery]) -> list
             continue
         key = parts[5].strip().lower()
         slots.setdefault(key, "|".join(parts[6:]).strip("| "))
-    return [_answer(query, slots.get(citation_key(index))) for index, query in enumerate(queries)]
+    return [
+        _answer(query, slots.get(key.strip().lower()))
+        for key, query in zip(keys, queries, strict=True)
+    ]
 
 
 # --------------------------------------------------------------------------- ELink
