@@ -5,6 +5,7 @@ The public surface is what ``__all__`` lists; everything else is internal and ma
 
 from __future__ import annotations
 
+from pubenrich.cache import Cache, CachePolicy, MemoryCache, NoCache, SqliteCache
 from pubenrich.config import Config
 from pubenrich.errors import (
     BadRequest,
@@ -37,7 +38,9 @@ __all__ = [
     "PMID",
     "BadRequest",
     "Batch",
+    "Cache",
     "CacheError",
+    "CachePolicy",
     "CitationMatch",
     "CitationQuery",
     "Config",
@@ -48,13 +51,16 @@ __all__ = [
     "JsonBatch",
     "Link",
     "LinkSet",
+    "MemoryCache",
     "NcbiError",
     "NcbiUnavailable",
+    "NoCache",
     "OfflineMiss",
     "ParseError",
     "PubenrichError",
     "RateLimited",
     "SearchResult",
+    "SqliteCache",
     "TransportError",
     "__version__",
     "parse_identifier",

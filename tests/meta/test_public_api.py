@@ -7,6 +7,9 @@ import pubenrich
 
 # Names fixed by the issues; other pipelines import them.
 REQUIRED = {
+    "MemoryCache",
+    "NoCache",
+    "SqliteCache",
     "DOI",
     "PMCID",
     "PMID",
