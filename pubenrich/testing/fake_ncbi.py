@@ -44,53 +44,22 @@ FAULT_KINDS = (
     "omit_ids",
 )
 
-_WORDS = [
-    "alpha",
-    "beta",
-    "gamma",
-    "delta",
-    "kappa",
-    "lambda",
-    "sigma",
-    "omega",
-    "vector",
-    "matrix",
-    "lattice",
-    "signal",
-    "cohort",
-    "pathway",
-    "kinase",
-    "receptor",
-    "marker",
-    "model",
-    "sample",
-    "assay",
-    "factor",
-    "protein",
-    "channel",
-    "membrane",
-    "enzyme",
-    "ligand",
-    "cluster",
-    "network",
-    "gradient",
-    "tensor",
-]
-_LAST = [
-    "Synthson",
-    "Fakeley",
-    "Placeholder",
-    "Mockwell",
-    "Testerman",
-    "Dummit",
-    "Samplers",
-    "Stubbe",
-    "Proxima",
-    "Imitato",
-    "Fabrico",
-    "Simulon",
-]
-_FORE = ["Ada", "Bo", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kit", "Lu"]
+
+def _split_words(text: str) -> tuple[str, ...]:
+    """Word lists read best as text."""
+    return tuple(text.split())
+
+
+_WORDS = _split_words(
+    "alpha beta gamma delta kappa lambda sigma omega vector matrix lattice signal "
+    "cohort pathway kinase receptor marker model sample assay factor protein channel "
+    "membrane enzyme ligand cluster network gradient tensor"
+)
+_LAST = _split_words(
+    "Synthson Fakeley Placeholder Mockwell Testerman Dummit Samplers Stubbe Proxima "
+    "Imitato Fabrico Simulon"
+)
+_FORE = _split_words("Ada Bo Cy Dee Eli Fay Gus Hal Ivy Jo Kit Lu")
 _JOURNALS = (
     ("Journal of Synthetic Records", "J Synth Rec", "9999-0001"),
     ("Synthetic Biology Placeholder Letters", "Synth Biol Placeholder Lett", "9999-0002"),
@@ -1090,8 +1059,8 @@ def _citmatch(
 
 
 def _search(universe: SyntheticUniverse, term: str) -> tuple[list[str], str, list[str]]:
-    """Hits (ascending... NCBI sorts newest first; we sort by PMID descending), translation,
-    and phrases not found."""
+    """PMIDs matching ``term`` (newest first, as PubMed's default sort roughly gives: by PMID
+    descending), the query translation, and the phrases that found nothing."""
     groups = [g.strip() for g in _split(term, " AND ")]
     result: set[str] | None = None
     translations: list[str] = []
@@ -1176,6 +1145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         universe, latency=args.latency, enforce_rate=not args.no_rate_limit, port=args.port
     )
     with fake:
+        # The CLI's one job is to say where it listens.
+        print(f"fake NCBI E-utilities at {fake.eutils_url}")  # noqa: T201
+        print(f"fake PMC ID converter at {fake.idconv_url}", flush=True)  # noqa: T201
         try:
             while True:
                 time.sleep(3600)

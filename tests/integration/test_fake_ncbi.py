@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -522,3 +525,21 @@ def test_json_bodies_are_valid_json(fake: FakeNcbi) -> None:
         timeout=5,
     )
     assert json.loads(reply.content)["result"]["uids"] == _known(1)
+
+
+def test_cli_serves_on_loopback() -> None:
+    """``python -m pubenrich.testing.fake_ncbi`` says where it listens and serves there."""
+    repo = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-m", "pubenrich.testing.fake_ncbi", "--port", "0", "--size", "50"]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as proc:
+        try:
+            assert proc.stdout is not None
+            url = proc.stdout.readline().split(" at ")[1].strip()
+            assert url.startswith("http://127.0.0.1:")
+            reply = requests.get(
+                url + "efetch.fcgi", params={"db": "pubmed", "id": "30000001"}, timeout=5
+            )
+            assert reply.content.endswith(b"</PubmedArticleSet>")
+        finally:
+            proc.terminate()
