@@ -184,6 +184,17 @@ def _chunks(keys: list[str], size: int) -> Iterator[list[str]]:
         yield keys[start : start + size]
 
 
+def _encode(namespace: str, items: Mapping[str, JSONValue]) -> dict[str, str]:
+    """Compact JSON text per key; a value JSON cannot hold is the caller's bug, said clearly."""
+    encoded = {}
+    for key, value in items.items():
+        try:
+            encoded[key] = json.dumps(value, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise CacheError(f"cannot store {namespace}/{key}: not JSON ({exc})") from exc
+    return encoded
+
+
 def _expiry(now: float, ttl: float | None) -> float | None:
     return None if ttl is None else now + ttl
 
@@ -271,7 +282,7 @@ class MemoryCache(_Base):
         """Store positive entries."""
         now = self._clock()
         expires = _expiry(now, self.policy.ttl_for(namespace))
-        encoded = {key: json.dumps(value, separators=(",", ":")) for key, value in items.items()}
+        encoded = _encode(namespace, items)
         with self._lock:
             for key, text in encoded.items():
                 self._rows[namespace, key] = (version, text, now, expires)
@@ -513,11 +524,9 @@ class SqliteCache(_Base):
         """Store positive entries in one transaction."""
         now = self._clock()
         expires = _expiry(now, self.policy.ttl_for(namespace))
+        encoded = _encode(namespace, items)
         self._write(
-            [
-                (namespace, key, version, json.dumps(value, separators=(",", ":")), now, expires)
-                for key, value in items.items()
-            ]
+            [(namespace, key, version, text, now, expires) for key, text in encoded.items()]
         )
 
     def put_missing(self, namespace: str, keys: Iterable[str], *, version: int) -> None:

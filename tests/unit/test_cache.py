@@ -162,6 +162,13 @@ def test_threads_share_one_cache(cache: Cache) -> None:
     assert len(cache.get_many(RECORDS, keys, version=1)) == 400
 
 
+def test_a_value_json_cannot_hold_is_a_cache_error(cache: Cache) -> None:
+    """Storing a non-JSON value fails with CacheError naming the key, and stores nothing."""
+    with pytest.raises(CacheError, match="cannot store pubmed/2"):
+        cache.put_many(RECORDS, {"1": {"ok": 1}, "2": {"bad": object()}}, version=1)
+    assert cache.get_many(RECORDS, ["1", "2"], version=1) == {}
+
+
 def test_no_cache_keeps_nothing() -> None:
     """NoCache misses every read and has nothing to count."""
     cache = NoCache()
