@@ -6,6 +6,7 @@ The public surface is what ``__all__`` lists; everything else is internal and ma
 from __future__ import annotations
 
 from pubenrich.config import Config
+from pubenrich.cues import AuthorCue, Citation, Cues, read_citations
 from pubenrich.errors import (
     BadRequest,
     CacheError,
@@ -19,6 +20,7 @@ from pubenrich.errors import (
     TransportError,
 )
 from pubenrich.eutils import Batch, EutilsClient, JsonBatch
+from pubenrich.extract import Mention, extract
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
 from pubenrich.replies import (
     CitationMatch,
@@ -35,12 +37,15 @@ __all__ = [
     "DOI",
     "PMCID",
     "PMID",
+    "AuthorCue",
     "BadRequest",
     "Batch",
     "CacheError",
+    "Citation",
     "CitationMatch",
     "CitationQuery",
     "Config",
+    "Cues",
     "EutilsClient",
     "IdconvRecord",
     "Identifier",
@@ -48,6 +53,7 @@ __all__ = [
     "JsonBatch",
     "Link",
     "LinkSet",
+    "Mention",
     "NcbiError",
     "NcbiUnavailable",
     "OfflineMiss",
@@ -57,5 +63,7 @@ __all__ = [
     "SearchResult",
     "TransportError",
     "__version__",
+    "extract",
     "parse_identifier",
+    "read_citations",
 ]
