@@ -63,8 +63,13 @@ _PMID_LABEL = (
     rf"{_NOT_WORD_BEFORE}(?:pub{_SP}?med{_SP}{{0,3}})?(?:pmids?|pub{_SP}?med{_SP}?ids?"
     rf"|ＰＭＩＤ)"
 )
-_PMID_SEP = rf"{_SP}{{0,3}}(?:[:#=：]|-(?!{_D}))?\}}?(?:{_SP}{{0,3}}</?[a-z]{{1,10}}>)?{_SP}{{0,3}}"
-_NUM = rf"{_D}{{1,8}}{_NUM_END}"
+# Between label and number: quotes (JSON), ":", "=", "#", MEDLINE's "- ", a BibTeX "}" and an
+# HTML tag ("<b>PMID:</b> 1").
+_PMID_SEP = (
+    rf"[\"']?{_SP}{{0,3}}(?:[:#=：]|-(?!{_D}))?\}}?(?:{_SP}{{0,3}}</?[a-z]{{1,10}}>)?"
+    rf"{_SP}{{0,3}}[\"']?"
+)
+_NUM = rf"[0０]{{0,4}}{_D}{{1,8}}{_NUM_END}"  # leading zeros are dropped, not counted
 _PMID_LIST = rf"(?:{_SP}{{0,3}}(?:[,;]|and){_SP}{{0,3}}{_NUM})"
 _PMID_URL = (
     r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/(?:entrez/)?pubmed/"
@@ -73,7 +78,7 @@ _PMID_URL = (
 
 _PMCID_LABEL = rf"{_NOT_WORD_BEFORE}(?:pmcid|pmc(?={_SP}{{0,3}}=)){_SP}{{0,3}}[:#=：]?{_SP}{{0,3}}"
 
-_DOI_HEAD = rf"10\.(?:{_D}{{4,9}}(?:\.\d{{1,9}}){{0,3}}|\d{{1,3}}(?:\.\d{{1,9}}){{1,3}})"
+_DOI_HEAD = rf"[1１][0０][.．](?:{_D}{{4,9}}(?:\.\d{{1,9}}){{0,3}}|\d{{1,3}}(?:\.\d{{1,9}}){{1,3}})"
 # Liberal suffix, bounded so that any input scans in linear time; the tail is trimmed in Python.
 _DOI_TAIL = r"[^\s\"|\\{}^`]{0,400}"
 
@@ -81,7 +86,7 @@ _PATTERN = re.compile(
     rf"(?P<pmid>{_PMID_LABEL}{_PMID_SEP}(?P<pmid_n>{_NUM}){_PMID_LIST}{{0,20}})"
     rf"|(?P<pmidurl>{_PMID_URL}(?P<pmidurl_n>{_D}{{1,8}})(?![0-9]))"
     rf"|(?P<pmcid>{_PMCID_LABEL}(?:pmc{_SP}?)?(?P<pmcid_n>{_D}{{1,9}})(?![0-9]))"
-    rf"|(?P<pmc>{_NOT_WORD_BEFORE}pmc(?P<pmc_n>{_D}{{1,9}})(?![0-9]))"
+    rf"|(?P<pmc>{_NOT_WORD_BEFORE}(?:pmc|ＰＭＣ)(?P<pmc_n>{_D}{{1,9}})(?![0-9]))"
     rf"|(?P<doisp>{_NOT_WORD_BEFORE}doi{_SP}{{0,3}}[:=]?{_SP}{{0,3}}{_DOI_HEAD} ?/ ?(?=\w)"
     rf"{_DOI_TAIL})"
     rf"|(?P<doi>(?<![0-9.]){_DOI_HEAD}(?:/|\\/|%2[Ff]){_DOI_TAIL})",
