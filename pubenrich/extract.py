@@ -45,7 +45,7 @@ from urllib.parse import unquote
 import attrs
 
 from pubenrich.errors import InvalidIdentifier
-from pubenrich.identifiers import DOI, PMCID, PMID, Identifier
+from pubenrich.identifiers import DOI, MAX_PMID_DIGITS, PMCID, PMID, Identifier
 
 __all__ = ["Kind", "Mention", "extract"]
 
@@ -71,9 +71,10 @@ _PMID_SEP = (
 )
 _NUM = rf"[0０]{{0,4}}{_D}{{1,8}}{_NUM_END}"  # leading zeros are dropped, not counted
 _PMID_LIST = rf"(?:{_SP}{{0,3}}(?:[,;]|and){_SP}{{0,3}}{_NUM})"
+# Each branch starts at an anchor (see _ANCHORS); what precedes it is checked by lookbehind.
 _PMID_URL = (
-    r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/(?:entrez/)?pubmed/"
-    r"|europepmc\.org/(?:abstract|article)/MED/)"
+    r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|(?:(?<=ncbi\.nlm\.nih\.gov/)|(?<=/entrez/))pubmed/"
+    r"|(?:(?<=europepmc\.org/abstract/)|(?<=europepmc\.org/article/))MED/)"
 )
 
 _PMCID_LABEL = rf"{_NOT_WORD_BEFORE}(?:pmcid|pmc(?={_SP}{{0,3}}=)){_SP}{{0,3}}[:#=：]?{_SP}{{0,3}}"
@@ -108,11 +109,17 @@ _URL_VIEW = re.compile(
     re.IGNORECASE,
 )
 _TRAIL = ".,;:!?'\"»”’*"
-_PAIRS = (("(", ")"), ("[", "]"), ("<", ">"))
+_OPENER_OF = {")": "(", "]": "[", ">": "<"}
 _ENTITY_TAIL = re.compile(r"&(?:gt|lt|amp|quot|apos|#\d{1,5}|#x[0-9a-f]{1,4})?;?$", re.IGNORECASE)
 _NEXT_LINE = re.compile(r"[ \t\u00a0\r]*\n[ \t\u00a0\r]*(?P<tok>[^\s\"|\\{}^`]{1,200})")
 _BRACKET = re.compile(r"[()\[\]]")
 _OPENER = {")": "(", "]": "["}
+# A trimmed DOI that needs no decoding: ASCII without "%", "&" or "\\" (it is its own value).
+_PLAIN_DOI = re.compile(r"10\.(?:[0-9]{4,9}(?:\.[0-9]+)*|[0-9]{1,3}(?:\.[0-9]+)+)/[!-$'-\[\]-~]+")
+_ANCHORS = tuple(
+    re.compile(re.escape(literal))
+    for literal in ("pm", "pub", "doi", "10.", "１０", "ｐｍ", "med/")
+)
 _INVIS_TABLE = dict.fromkeys(map(ord, _INVIS))
 
 
@@ -125,8 +132,8 @@ class Mention:
     """
 
     kind: Kind = attrs.field(validator=attrs.validators.in_(("pmid", "pmcid", "doi")))
-    value: str = attrs.field(validator=attrs.validators.instance_of(str))
-    raw: str = attrs.field(validator=attrs.validators.instance_of(str))
+    value: str
+    raw: str
     start: int = attrs.field(validator=attrs.validators.ge(0))
     end: int = attrs.field()
 
@@ -150,7 +157,7 @@ class Mention:
 
 
 def _ascii_digits(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 def _balanced_strip(raw: str) -> str:
@@ -160,13 +167,13 @@ def _balanced_strip(raw: str) -> str:
         if entity and entity.group().lower() not in ("&gt;", "&gt"):
             raw = raw[: entity.start()]
             continue
-        unescaped = html.unescape(raw)
+        unescaped = html.unescape(raw) if "&" in raw else raw
         last = unescaped[-1]
         if last in _INVIS:
             raw = raw[:-1]
             continue
-        closer = next((pair for pair in _PAIRS if pair[1] == last), None)
-        if closer is not None and unescaped.count(closer[0]) < unescaped.count(closer[1]):
+        opener = _OPENER_OF.get(last)
+        if opener is not None and unescaped.count(opener) < unescaped.count(last):
             raw = raw[: -4 if raw.lower().endswith("&gt;") else -1]
             continue
         if last in _TRAIL:
@@ -198,6 +205,8 @@ def _trim_doi(raw: str) -> str:
 
 
 def _doi_value(raw_doi: str) -> str | None:
+    if _PLAIN_DOI.fullmatch(raw_doi):  # the common case: already trimmed, plain ASCII
+        return raw_doi
     text = html.unescape(raw_doi).translate(_INVIS_TABLE)
     text = re.sub(r"\s+", "", text).replace("\\/", "/")
     if re.search(r"%[0-9A-Fa-f]{2}", text):
@@ -252,11 +261,12 @@ def extract(text: str) -> list[Mention]:
         raise TypeError("extract() takes a str")
     found: list[Mention] = []
     pos = 0
-    length = len(text)
-    while pos < length:
-        match = _PATTERN.search(text, pos)
+    for anchor in _anchors(text):
+        if anchor < pos:
+            continue
+        match = _PATTERN.match(text, anchor)
         if match is None:
-            break
+            continue
         group = match.lastgroup
         start, end = match.span()
         pos = end
@@ -280,13 +290,26 @@ def extract(text: str) -> list[Mention]:
     return found
 
 
+def _anchors(text: str) -> list[int]:
+    """Sorted offsets where a mention may start, found by fast literal searches.
+
+    Searching a few literals in the lower-cased text runs at memory speed, so the full pattern
+    is tried only where it can match instead of at every character.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # U+0130 lower-cases to two characters; keep offsets true
+        lowered = text.replace("\u0130", "I").lower()
+    found: set[int] = set()
+    for literal in _ANCHORS:
+        found.update(map(re.Match.start, literal.finditer(lowered)))
+    return sorted(found)
+
+
 def _add(found: list[Mention], text: str, kind: Kind, digits: str, span: tuple[int, int]) -> None:
+    """Append a PMID or PMCID mention when its number is valid (``digits`` keeps any "PMC")."""
     start, end = span
-    try:
-        value = str(PMID(_ascii_digits(digits))) if kind == "pmid" else None
-        if kind == "pmcid":
-            value = str(PMCID(_ascii_digits(digits)))
-    except InvalidIdentifier:
+    number = _ascii_digits(digits if kind == "pmid" else digits[3:]).lstrip("0")
+    if not number or (kind == "pmid" and len(number) > MAX_PMID_DIGITS):
         return
-    assert value is not None
+    value = number if kind == "pmid" else "PMC" + number
     found.append(Mention(kind, value, text[start:end], start, end))

@@ -75,13 +75,12 @@ def test_pmid_normalize_is_idempotent(number: int) -> None:
     assert once.value == str(number)
 
 
-@given(st.from_regex(r"10\.[0-9]{4,6}/[A-Za-z0-9._;()\-]{1,30}[A-Za-z0-9]", fullmatch=True))
+@given(st.from_regex(r"10\.[0-9]{4,6}/[A-Za-z0-9._;:\-]{0,30}[A-Za-z0-9]", fullmatch=True))
 def test_doi_normalize_is_idempotent(doi: str) -> None:
     """DOI(DOI(x).value) == DOI(x), and the DOI extracts from a sentence unchanged."""
     once = DOI("doi: " + doi + ".")
     assert DOI(once.value).value == once.value
-    if once.value.count("(") == once.value.count(")"):
-        assert [m.value for m in extract(f"See doi:{doi}. Next")] == [once.value]
+    assert [m.value for m in extract(f"See doi:{doi}. Next")] == [once.value]
 
 
 def test_megabyte_of_adversarial_text_is_fast() -> None:
