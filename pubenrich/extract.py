@@ -51,6 +51,7 @@ __all__ = ["Kind", "Mention", "extract"]
 
 Kind = Literal["pmid", "pmcid", "doi"]
 
+_KINDS = frozenset(("pmid", "pmcid", "doi"))
 _INVIS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _SP = rf"[\s{_INVIS}]"  # whitespace, including the invisible characters
 _D = "[0-9\uff10-\uff19]"  # a digit, ASCII or full-width
@@ -116,6 +117,14 @@ _BRACKET = re.compile(r"[()\[\]]")
 _OPENER = {")": "(", "]": "["}
 # A trimmed DOI that needs no decoding: ASCII without "%", "&" or "\\" (it is its own value).
 _PLAIN_DOI = re.compile(r"10\.(?:[0-9]{4,9}(?:\.[0-9]+)*|[0-9]{1,3}(?:\.[0-9]+)+)/[!-$'-\[\]-~]+")
+_SIMPLE_DOI = re.compile(
+    r"(10\.[0-9]{4,9}(?:\.[0-9]+)*/[\w\-.;:/]*?[A-Za-z0-9_\-])[.,;:]*", re.ASCII
+)
+# A cheap pre-check for _URL_VIEW, run on the lower-cased DOI (IGNORECASE alternations are slow).
+_VIEW_HINT = re.compile(
+    r"[./](?:pdf|epdf|full|abs|htm|xml|summ|meta|suppl|refer|figur|table|suppinfo|issuetoc|cited"
+    r"|metric|info|share|download|view|print)"
+)
 _ANCHORS = tuple(
     re.compile(re.escape(literal))
     for literal in ("pm", "pub", "doi", "10.", "１０", "ｐｍ", "med/")
@@ -131,16 +140,16 @@ class Mention:
     identifier as a string.
     """
 
-    kind: Kind = attrs.field(validator=attrs.validators.in_(("pmid", "pmcid", "doi")))
+    kind: Kind = attrs.field(validator=attrs.validators.in_(_KINDS))
     value: str
     raw: str
-    start: int = attrs.field(validator=attrs.validators.ge(0))
+    start: int
     end: int = attrs.field()
 
     @end.validator
-    def _check_end(self, _attribute: Any, value: int) -> None:
-        if value < self.start:
-            raise ValueError("end must not precede start")
+    def _check_span(self, _attribute: Any, value: int) -> None:
+        if not 0 <= self.start <= value:
+            raise ValueError("a span needs 0 <= start <= end")
 
     @property
     def identifier(self) -> Identifier:
@@ -231,6 +240,11 @@ def _needs_join(doi_raw: str, tok: str) -> bool:
 
 def _scan_doi(text: str, raw_end: int, doi_offset: int) -> tuple[int, str | None]:
     """Trim (and maybe join across a line) a DOI candidate; return its end and value."""
+    simple = _SIMPLE_DOI.fullmatch(text, doi_offset, raw_end)
+    if simple is not None:  # the common case: plain ASCII, at most sentence punctuation after
+        body = simple.group(1)
+        if body[-1] != "-" and not _VIEW_HINT.search(body.lower()):
+            return doi_offset + len(body), body
     body = _trim_doi(text[doi_offset:raw_end])
     end = doi_offset + len(body)
     if end == raw_end and "/" in body:
@@ -279,14 +293,13 @@ def extract(text: str) -> list[Mention]:
         elif group in ("pmcid", "pmc"):
             _add(found, text, "pmcid", "PMC" + match.group(group + "_n"), (start, end))
         else:
-            doi_offset = _DOI_START.search(text, start, end)
-            if doi_offset is None:  # pragma: no cover - the pattern guarantees one
-                continue
-            new_end, value = _scan_doi(text, end, doi_offset.start())
+            doi_offset = _DOI_START.search(text, start, end) if group == "doisp" else None
+            offset = doi_offset.start() if doi_offset else start
+            new_end, value = _scan_doi(text, end, offset)
             if value is not None:
                 found.append(Mention("doi", value, text[start:new_end], start, new_end))
             # Rescan inside a trimmed candidate: a second DOI may sit there ("](https://...").
-            pos = max(new_end, doi_offset.end())
+            pos = max(new_end, offset + 8)
     return found
 
 
