@@ -319,6 +319,7 @@ def _entry_cues(entry: str) -> Cues:
     """Cues of one citation entry (PubMed listing, Vancouver or APA reference)."""
     text = " ".join(entry.split())
     text = re.sub(r"\s*-\s*PubMed\s*$", "", text)
+    text = _NUMBERED.sub("", text, count=1)
     found: dict[str, Any] = {}
     source = _SOURCE.search(text)
     if source:
@@ -459,7 +460,10 @@ def _page_cues(text: str) -> Cues:
     year = re.search(r"(?:©|\(c\)|published|copyright)[^\n\d]{0,20}((?:19|20)\d\d)", text, re.I)
     if year:
         found["year"] = int(year.group(1))
-    found["topic_words"] = _topic_words(text)
+    # Prose (title and paragraphs of 20 words or more) says what the paper is about; bylines,
+    # affiliations and page furniture repeat words that do not.
+    prose = [line for line in text.splitlines() if len(line.split()) >= 20]  # noqa: PLR2004
+    found["topic_words"] = _topic_words(" ".join([found["title"] or "", *prose]) or text)
     return Cues(**found, confidence=_confidence(found))
 
 

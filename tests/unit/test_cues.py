@@ -1,0 +1,123 @@
+"""read_citations on generic texts: reference lists, a single paper, records and dicts.
+
+Texts are synthetic (titles say so; DOIs under 10.5555/, PMIDs 99000001+)."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from pubenrich.cues import AuthorCue, Citation, Cues, read_citations
+
+NUMBERED = """\
+1. Smith J, Doe A. Synthetic record for parser tests: first. J Synth. 2019;12(3):145-56. \
+doi:10.5555/syn.0001. PMID: 99000001.
+2. Roe R. Synthetic record for parser tests: second. Synth Rep. 2020;7:1-9.
+3. Poe E, Moe B, Zoe C. Synthetic record for parser tests: third. J Synth. 2021;13:200-10. \
+PMCID: PMC9900001
+"""
+
+BLANK_SEPARATED = """\
+Alpha, A., & Beta, B. C. (2008). Synthetic record for parser tests: APA one. Journal of \
+Synthetic Studies, 82(1), 150-159. doi: 10.5555/apa.1
+
+Gamma, G. (2010). Synthetic record for parser tests: APA two. Synthetic Letters, 5, 10-20.
+"""
+
+
+def test_numbered_list_gives_one_reference_per_entry() -> None:
+    """A numbered list yields one reference citation per entry and no primary."""
+    citations = read_citations(NUMBERED)
+    assert [c.role for c in citations] == ["reference"] * 3
+    assert [(c.pmid, c.pmcid, c.doi) for c in citations] == [
+        ("99000001", None, "10.5555/syn.0001"),
+        (None, None, None),
+        (None, "PMC9900001", None),
+    ]
+
+
+def test_numbered_entry_cues() -> None:
+    """A Vancouver entry yields authors, title, journal, year, volume, issue and pages."""
+    cues = read_citations(NUMBERED)[0].cues
+    assert cues.authors == (AuthorCue("Smith", "J"), AuthorCue("Doe", "A"))
+    assert cues.title == "Synthetic record for parser tests: first"
+    assert (cues.journal, cues.year, cues.volume, cues.issue, cues.pages, cues.first_page) == (
+        "J Synth",
+        2019,
+        "12",
+        "3",
+        "145-56",
+        "145",
+    )
+    assert 0.0 < cues.confidence <= 1.0
+
+
+def test_blank_line_separated_list_gives_references() -> None:
+    """Blank-line separated entries with years are references, with APA cues."""
+    citations = read_citations(BLANK_SEPARATED)
+    assert [c.role for c in citations] == ["reference", "reference"]
+    first = citations[0]
+    assert first.doi == "10.5555/apa.1"
+    assert [a.last_name for a in first.cues.authors] == ["Alpha", "Beta"]
+    assert first.cues.year == 2008
+    assert first.cues.title == "Synthetic record for parser tests: APA one"
+    assert first.cues.journal == "Journal of Synthetic Studies"
+    assert (first.cues.volume, first.cues.issue, first.cues.first_page) == ("82", "1", "150")
+
+
+def test_citation_spans_point_into_the_text() -> None:
+    """Each citation's mentions have offsets into the whole text, not into the entry."""
+    for citation in read_citations(NUMBERED):
+        for mention in citation.mentions:
+            assert NUMBERED[mention.start : mention.end] == mention.raw
+        assert citation.text in NUMBERED
+
+
+def test_single_record_with_ids_is_one_primary() -> None:
+    """A page about one paper with ids and no list is one primary citation."""
+    text = "Synthetic record for parser tests: a paper page\nPMID: 99000002\nDOI: 10.5555/one\n"
+    (citation,) = read_citations(text)
+    assert (citation.role, citation.pmid, citation.doi) == ("primary", "99000002", "10.5555/one")
+    assert citation.cues.title == "Synthetic record for parser tests: a paper page"
+
+
+def test_text_without_ids_is_one_primary_with_a_title() -> None:
+    """Prose without identifiers gives one primary citation carrying a title cue."""
+    text = "Synthetic record for parser tests: kidney regeneration\n\n" + "Kidney cells. " * 30
+    (citation,) = read_citations(text)
+    assert citation.role == "primary"
+    assert citation.mentions == ()
+    assert citation.cues.title == "Synthetic record for parser tests: kidney regeneration"
+    assert "kidney" in citation.cues.topic_words
+
+
+def test_empty_text_gives_one_empty_primary() -> None:
+    """Empty text still reads: one primary citation with no ids and no title."""
+    (citation,) = read_citations("")
+    assert (citation.role, citation.pmid, citation.cues.title) == ("primary", None, None)
+
+
+def test_records_are_frozen() -> None:
+    """Citation and Cues are immutable."""
+    (citation,) = read_citations("PMID: 99000003")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        citation.pmid = "1"  # type: ignore[misc]
+
+
+def test_confidence_is_bounded() -> None:
+    """Cues refuse a confidence outside 0..1."""
+    with pytest.raises(ValueError):
+        Cues(confidence=1.5)
+
+
+def test_role_is_validated() -> None:
+    """A Citation's role is one of the three."""
+    with pytest.raises(ValueError):
+        Citation(role="other")  # type: ignore[arg-type]
+
+
+def test_to_dict_is_plain_data() -> None:
+    """to_dict nests only dicts, lists and scalars."""
+    data = read_citations(NUMBERED)[0].to_dict()
+    assert data["cues"]["authors"][0] == {"last_name": "Smith", "initials": "J", "fore_name": None}
+    assert data["mentions"][0]["kind"] in {"pmid", "doi"}
