@@ -462,7 +462,7 @@ def _page_cues(text: str) -> Cues:
         found["year"] = int(year.group(1))
     # Prose (title and paragraphs of 20 words or more) says what the paper is about; bylines,
     # affiliations and page furniture repeat words that do not.
-    prose = [line for line in text.splitlines() if len(line.split()) >= 20]  # noqa: PLR2004
+    prose = [line for line in text.splitlines() if len(line.split()) >= 20]
     found["topic_words"] = _topic_words(" ".join([found["title"] or "", *prose]) or text)
     return Cues(**found, confidence=_confidence(found))
 

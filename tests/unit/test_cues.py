@@ -106,13 +106,13 @@ def test_records_are_frozen() -> None:
 
 def test_confidence_is_bounded() -> None:
     """Cues refuse a confidence outside 0..1."""
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="confidence"):
         Cues(confidence=1.5)
 
 
 def test_role_is_validated() -> None:
     """A Citation's role is one of the three."""
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="role"):
         Citation(role="other")  # type: ignore[arg-type]
 
 
