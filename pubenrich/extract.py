@@ -62,7 +62,7 @@ _NUM_END = r"(?![0-9\uff10-\uff19]|[.,][0-9])"
 # "PubMed PMID" are.
 _PMID_LABEL = (
     rf"{_NOT_WORD_BEFORE}(?:pub{_SP}?med{_SP}{{0,3}})?(?:pmids?|pub{_SP}?med{_SP}?ids?"
-    rf"|ＰＭＩＤ)"
+    rf"|pub{_SP}?med(?={_SP}{{0,3}}:)|ＰＭＩＤ)"
 )
 # Between label and number: quotes (JSON), ":", "=", "#", MEDLINE's "- ", a BibTeX "}" and an
 # HTML tag ("<b>PMID:</b> 1").
@@ -71,16 +71,20 @@ _PMID_SEP = (
     rf"{_SP}{{0,3}}[\"']?"
 )
 _NUM = rf"[0０]{{0,4}}{_D}{{1,8}}{_NUM_END}"  # leading zeros are dropped, not counted
-_PMID_LIST = rf"(?:{_SP}{{0,3}}(?:[,;]|and){_SP}{{0,3}}{_NUM})"
+# A list goes on after "," ";" or "and", but a year there ("PMID: 1, 2019") ends it.
+_PMID_LIST = rf"(?:{_SP}{{0,3}}(?:[,;]|and){_SP}{{0,3}}(?!(?:19|20)\d\d(?!\d)){_NUM})"
 # Each branch starts at an anchor (see _ANCHORS); what precedes it is checked by lookbehind.
 _PMID_URL = (
-    r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|(?:(?<=ncbi\.nlm\.nih\.gov/)|(?<=/entrez/))pubmed/"
+    r"(?:(?:pubmed\.ncbi\.nlm\.nih\.gov/|(?:(?<=ncbi\.nlm\.nih\.gov/)|(?<=/entrez/))pubmed/)"
+    r"(?:\?term=)?"
     r"|(?:(?<=europepmc\.org/abstract/)|(?<=europepmc\.org/article/))MED/)"
 )
 
-_PMCID_LABEL = rf"{_NOT_WORD_BEFORE}(?:pmcid|pmc(?={_SP}{{0,3}}=)){_SP}{{0,3}}[:#=：]?{_SP}{{0,3}}"
+_PMCID_LABEL = (
+    rf"{_NOT_WORD_BEFORE}(?:pmc{_SP}?id|pmc(?={_SP}{{0,3}}=)){_SP}{{0,3}}[:#=：]?{_SP}{{0,3}}"
+)
 
-_DOI_HEAD = rf"[1１][0０][.．](?:{_D}{{4,9}}(?:\.\d{{1,9}}){{0,3}}|\d{{1,3}}(?:\.\d{{1,9}}){{1,3}})"
+_DOI_HEAD = rf"[1１][0０][.．](?:{_D}{{4,9}}(?:\.\d{{1,9}}){{0,3}}|\d{{3}}(?:\.\d{{1,9}}){{1,3}})"
 # Liberal suffix, bounded so that any input scans in linear time; the tail is trimmed in Python.
 _DOI_TAIL = r"[^\s\"|\\{}^`]{0,400}"
 
@@ -100,7 +104,7 @@ _DIGITS = re.compile(_D + "+")
 # Where a DOI candidate stops at the latest: markup and URL parts that never belong to a DOI.
 _DOI_CUT = re.compile(
     r"</|<(?=[A-Za-z!])|&lt;(?=/|[A-Za-z])|&quot;|&#0?34;|&apos;|&#0?39;|&nbsp;|\]\(|\?|#(?=\w)"
-    r"|\\[/\"nrt]|\$\$|&amp;(?=\w+=)|'(?=[>\s,;\])])|\)\[",
+    r"|\\[/\"nrt]|\$\$|&(?:amp;)?(?=[a-z_][\w.\-]*=)|'(?=[>\s,;\])])|\)\[",
     re.IGNORECASE,
 )
 _URL_VIEW = re.compile(
@@ -214,6 +218,7 @@ def _trim_doi(raw: str) -> str:
 
 
 def _doi_value(raw_doi: str) -> str | None:
+    raw_doi = raw_doi.rstrip("/")  # "https://doi.org/10.1/x/": no DOI ends with a slash
     if _PLAIN_DOI.fullmatch(raw_doi):  # the common case: already trimmed, plain ASCII
         return raw_doi
     text = html.unescape(raw_doi).translate(_INVIS_TABLE)
@@ -238,16 +243,25 @@ def _needs_join(doi_raw: str, tok: str) -> bool:
     return unclosed or any(c.isdigit() for c in tok)
 
 
+def _suffix_has_digit(doi: str) -> bool:
+    return any(char.isdigit() for char in doi[doi.find("/") + 1 :])
+
+
 def _scan_doi(text: str, raw_end: int, doi_offset: int) -> tuple[int, str | None]:
     """Trim (and maybe join across a line) a DOI candidate; return its end and value."""
     simple = _SIMPLE_DOI.fullmatch(text, doi_offset, raw_end)
     if simple is not None:  # the common case: plain ASCII, at most sentence punctuation after
         body = simple.group(1)
-        if body[-1] != "-" and not _VIEW_HINT.search(body.lower()):
+        if (
+            body[-1] != "-"
+            and (simple.end(1) == raw_end or _suffix_has_digit(body))
+            and not _VIEW_HINT.search(body.lower())
+        ):
             return doi_offset + len(body), body
-    body = _trim_doi(text[doi_offset:raw_end])
+    candidate = text[doi_offset:raw_end]
+    body = _trim_doi(candidate)
     end = doi_offset + len(body)
-    if end == raw_end and "/" in body:
+    if "/" in body and end == raw_end:
         nxt = _NEXT_LINE.match(text, end)
         if nxt and not _needs_join(body, nxt.group("tok")) and body.endswith("-"):
             # A PDF may interleave one stray line of the title before the DOI goes on.
@@ -257,6 +271,16 @@ def _scan_doi(text: str, raw_end: int, doi_offset: int) -> tuple[int, str | None
             if more:
                 end = nxt.start("tok") + len(more)
                 body += more
+    elif "/" in body and candidate == body + "." and not _suffix_has_digit(body):
+        # "10.1016/j." at a line end, "cell.2010.10.016" on the next: a suffix without any
+        # digit is unfinished, so a PDF broke the DOI at its dot.
+        nxt = _NEXT_LINE.match(text, raw_end)
+        tok = nxt.group("tok") if nxt else ""
+        if nxt and _needs_join(body + "-", tok) and tok[:1].isalnum():
+            more = _balanced_strip(_trim_doi("10.1/" + tok)[5:])
+            if more:
+                end = nxt.start("tok") + len(more)
+                body += "." + more
     return end, _doi_value(body) if "/" in body or "%2" in body.lower() else None
 
 
