@@ -100,6 +100,7 @@ _PATTERN = re.compile(
 )
 _DOI_START = re.compile(rf"{_DOI_HEAD}(?:/|\\/|%2[Ff]| ?/ ?)", re.IGNORECASE)
 _DIGITS = re.compile(_D + "+")
+_ANY_DIGIT = re.compile(r"\d")
 
 # Where a DOI candidate stops at the latest: markup and URL parts that never belong to a DOI.
 _DOI_CUT = re.compile(
@@ -244,7 +245,7 @@ def _needs_join(doi_raw: str, tok: str) -> bool:
 
 
 def _suffix_has_digit(doi: str) -> bool:
-    return any(char.isdigit() for char in doi[doi.find("/") + 1 :])
+    return _ANY_DIGIT.search(doi, doi.find("/") + 1) is not None
 
 
 def _scan_doi(text: str, raw_end: int, doi_offset: int) -> tuple[int, str | None]:
@@ -308,7 +309,9 @@ def extract(text: str) -> list[Mention]:
         group = match.lastgroup
         start, end = match.span()
         pos = end
-        if group == "pmid":
+        if group == "pmid" and match.end("pmid_n") == end:  # one number, no list
+            _add(found, text, "pmid", match.group("pmid_n"), (start, end))
+        elif group == "pmid":
             for index, num in enumerate(_DIGITS.finditer(text, match.start("pmid_n"), end)):
                 first = start if index == 0 else num.start()
                 _add(found, text, "pmid", num.group(), (first, num.end()))
@@ -336,10 +339,11 @@ def _anchors(text: str) -> list[int]:
     lowered = text.lower()
     if len(lowered) != len(text):  # U+0130 lower-cases to two characters; keep offsets true
         lowered = text.replace("\u0130", "I").lower()
-    found: set[int] = set()
+    found: list[int] = []  # the literals cannot start at one offset: no duplicates
     for literal in _ANCHORS:
-        found.update(map(re.Match.start, literal.finditer(lowered)))
-    return sorted(found)
+        found.extend(map(re.Match.start, literal.finditer(lowered)))
+    found.sort()
+    return found
 
 
 def _add(found: list[Mention], text: str, kind: Kind, digits: str, span: tuple[int, int]) -> None:
