@@ -112,6 +112,8 @@ _END_HEADINGS = re.compile(
 )
 _BULLET_LINE = re.compile(r"^[ \t]*[-•*][ \t]*\r?$", re.MULTILINE)
 _NUMBERED = re.compile(r"^[ \t]*(?:\[\d{1,4}\]|\d{1,4}[.)])[ \t]+", re.MULTILINE)
+_FLUSH = re.compile(r"^(?=\S)", re.MULTILINE)
+_HANGING = re.compile(r"^[ \t]+\S", re.MULTILINE)
 _BLANK = re.compile(r"\n[ \t]*\r?\n")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # "2017 Feb;35(2):316-324", "1992;101:1644–55", "2019 Jan 15;2019:5654324", "2021 Apr;58:114-133"
@@ -408,6 +410,9 @@ def _split_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
         cuts = [m.start() for m in _NUMBERED.finditer(body)]
     elif len(_BLANK.findall(body.strip())) >= 1:
         cuts = [0] + [m.end() for m in _BLANK.finditer(body)]
+    elif len(_HANGING.findall(body)) >= 1 and len(_FLUSH.findall(body)) >= 2:
+        # Hanging indent (PDF reference lists): an entry starts at a line that is not indented.
+        cuts = [m.start() for m in _FLUSH.finditer(body)]
     else:
         cuts = [m.start() for m in re.finditer(r"^", body, re.MULTILINE)]
     cuts = sorted(set([0, *cuts]))
@@ -467,6 +472,42 @@ def _page_cues(text: str) -> Cues:
     return Cues(**found, confidence=_confidence(found))
 
 
+def _has_structure(text: str) -> bool:
+    """Whether entries are marked by blank lines or hanging indents (not just line breaks)."""
+    return bool(_BLANK.search(text.strip())) or (
+        bool(_HANGING.search(text)) and len(_FLUSH.findall(text)) >= 2
+    )
+
+
+def _looks_like_reference(chunk: str) -> bool:
+    """A year plus an identifier, a journal source or an author list."""
+    if not _YEAR.search(chunk):
+        return False
+    flat = " ".join(chunk.split())
+    return bool(
+        extract(chunk)
+        or _SOURCE.search(flat)
+        or _APA_SOURCE.search(flat)
+        or _authors_apa(flat[:200])
+        or _authors_vancouver(flat.split(". ")[0])
+    )
+
+
+def _merge(spans: list[tuple[int, int]], keep: list[bool]) -> list[tuple[int, int]]:
+    """Attach fragments that are no reference (PDF debris, wrapped lines) to the entry before."""
+    merged: list[tuple[int, int]] = []
+    pending: int | None = None  # start of fragments seen before the first entry
+    for (start, end), is_entry in zip(spans, keep, strict=True):
+        if is_entry:
+            merged.append((pending if pending is not None else start, end))
+            pending = None
+        elif merged:
+            merged[-1] = (merged[-1][0], end)
+        elif pending is None:
+            pending = start
+    return merged
+
+
 def read_citations(text: str) -> list[Citation]:
     """Group the identifiers of a page per paper and read cues for each paper.
 
@@ -506,9 +547,14 @@ def read_citations(text: str) -> list[Citation]:
             return citations
     entries = _split_entries(text, 0, len(text))
     numbered = len(_NUMBERED.findall(text)) >= 2
-    listed = [span for span in entries if _YEAR.search(text[span[0] : span[1]])]
-    if len(entries) >= 2 and (numbered or len(listed) == len(entries)):
-        return [_citation("reference", text, span, None) for span in entries]
+    listed = [_looks_like_reference(text[a:b]) for a, b in entries]
+    # Entries split by structure (blank lines, indents) may hold some debris; split line by
+    # line, nearly every line must be a reference of its own.
+    share = 0.5 if _has_structure(text) else 0.8
+    if len(entries) >= 2 and (
+        numbered or (sum(listed) >= 2 and sum(listed) >= share * len(entries))
+    ):
+        return [_citation("reference", text, span, None) for span in _merge(entries, listed)]
     mentions = extract(text)
     cues = _entry_cues(text) if mentions else _page_cues(text)
     if mentions and not cues.title:

@@ -121,3 +121,45 @@ def test_to_dict_is_plain_data() -> None:
     data = read_citations(NUMBERED)[0].to_dict()
     assert data["cues"]["authors"][0] == {"last_name": "Smith", "initials": "J", "fore_name": None}
     assert data["mentions"][0]["kind"] in {"pmid", "doi"}
+
+
+HANGING = """\
+Alpha, A.B., Beta, C., 2000. Synthetic record for parser tests: hanging one. Synth.
+    Rev. 5, 108-19. doi:10.5555/hang-
+    0001
+Gamma, D., 2007. Synthetic record for parser tests: hanging two. Synth. Lett. 8, 98-104.
+    doi:10.5555/hang.0002
+"""
+
+WITH_DEBRIS = """\
+Alpha, A., & Beta, B. (2008). Synthetic record for parser tests: one. Synth J, 1(2), 3-4. \
+doi: 10.5555/debris.1
+
+and  Ordered-Subsets  Analysis
+
+Gamma, G. (2010). Synthetic record for parser tests: two. Synth Lett, 5, 10-20. \
+doi: 10.5555/debris.2
+"""
+
+
+def test_hanging_indent_list_splits_at_flush_lines() -> None:
+    """A PDF list with hanging indents gives one reference per flush-left line."""
+    citations = read_citations(HANGING)
+    assert [(c.role, c.doi) for c in citations] == [
+        ("reference", "10.5555/hang-0001"),
+        ("reference", "10.5555/hang.0002"),
+    ]
+
+
+def test_debris_between_entries_joins_the_entry_before() -> None:
+    """A fragment without year or source is no entry of its own."""
+    citations = read_citations(WITH_DEBRIS)
+    assert [c.doi for c in citations] == ["10.5555/debris.1", "10.5555/debris.2"]
+    assert "Ordered-Subsets" in citations[0].text
+
+
+def test_one_entry_wrapped_over_lines_stays_whole() -> None:
+    """A single reference wrapped over indented lines is one citation, not one per line."""
+    text = HANGING.split("Gamma", maxsplit=1)[0]
+    (citation,) = read_citations(text)
+    assert citation.doi == "10.5555/hang-0001"
