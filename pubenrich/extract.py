@@ -64,11 +64,12 @@ _PMID_LABEL = (
     rf"{_NOT_WORD_BEFORE}(?:pub{_SP}?med{_SP}{{0,3}})?(?:pmids?|pub{_SP}?med{_SP}?ids?"
     rf"|pub{_SP}?med(?={_SP}{{0,3}}:)|ＰＭＩＤ)"
 )
-# Between label and number: quotes (JSON), ":", "=", "#", MEDLINE's "- ", a BibTeX "}" and an
-# HTML tag ("<b>PMID:</b> 1").
+# Between label and number: quotes (JSON), Markdown emphasis, ":", "=", "#", MEDLINE's "- ", a
+# BibTeX "}", up to three HTML tags ("<b>PMID:</b> 1", "<dt>PMID</dt><dd>1") and "&nbsp;".
+_GAP = rf"(?:{_SP}|&nbsp;|&#160;){{0,3}}"
 _PMID_SEP = (
-    rf"[\"']?{_SP}{{0,3}}(?:[:#=：]|-(?!{_D}))?\}}?(?:{_SP}{{0,3}}</?[a-z]{{1,10}}>)?"
-    rf"{_SP}{{0,3}}[\"']?"
+    rf"[\"'*_]{{0,2}}{_GAP}(?:[:#=：]|-(?!{_D}))?[*_]{{0,2}}\}}?"
+    rf"(?:{_GAP}</?[a-z]{{1,10}}(?:\s[^<>]{{0,80}})?>){{0,3}}{_GAP}[\"']?"
 )
 _NUM = rf"[0０]{{0,4}}{_D}{{1,8}}{_NUM_END}"  # leading zeros are dropped, not counted
 # A list goes on after "," ";" or "and", but a year there ("PMID: 1, 2019") ends it.
@@ -105,7 +106,7 @@ _ANY_DIGIT = re.compile(r"\d")
 # Where a DOI candidate stops at the latest: markup and URL parts that never belong to a DOI.
 _DOI_CUT = re.compile(
     r"</|<(?=[A-Za-z!])|&lt;(?=/|[A-Za-z])|&quot;|&#0?34;|&apos;|&#0?39;|&nbsp;|\]\(|\?|#(?=\w)"
-    r"|\\[/\"nrt]|\$\$|&(?:amp;)?(?=[a-z_][\w.\-]*=)|'(?=[>\s,;\])])|\)\[",
+    r"|\\[/\"nrt]|\$\$|[。，；、（）「」『』【】]|&(?:amp;)?(?=[a-z_][\w.\-]*=)|'(?=[>\s,;\])])|\)\[",
     re.IGNORECASE,
 )
 _URL_VIEW = re.compile(
@@ -114,7 +115,7 @@ _URL_VIEW = re.compile(
     r"citedby|metrics|info|share|download|view|print|pdfft|full\.pdf)(?:/.*)?)$",
     re.IGNORECASE,
 )
-_TRAIL = ".,;:!?'\"»”’*"
+_TRAIL = ".,;:!?'\"»”’*。，；：、"
 _OPENER_OF = {")": "(", "]": "[", ">": "<"}
 _ENTITY_TAIL = re.compile(r"&(?:gt|lt|amp|quot|apos|#\d{1,5}|#x[0-9a-f]{1,4})?;?$", re.IGNORECASE)
 _NEXT_LINE = re.compile(r"[ \t\u00a0\r]*\n[ \t\u00a0\r]*(?P<tok>[^\s\"|\\{}^`]{1,200})")
@@ -134,6 +135,8 @@ _ANCHORS = tuple(
     re.compile(re.escape(literal))
     for literal in ("pm", "pub", "doi", "10.", "１０", "ｐｍ", "med/")
 )
+# PDF text writes the hyphen of a DOI as U+2010 or U+2011; DOIs are ASCII.
+_HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011"), "-")
 _INVIS_TABLE = dict.fromkeys(map(ord, _INVIS))
 
 
@@ -222,7 +225,7 @@ def _doi_value(raw_doi: str) -> str | None:
     raw_doi = raw_doi.rstrip("/")  # "https://doi.org/10.1/x/": no DOI ends with a slash
     if _PLAIN_DOI.fullmatch(raw_doi):  # the common case: already trimmed, plain ASCII
         return raw_doi
-    text = html.unescape(raw_doi).translate(_INVIS_TABLE)
+    text = html.unescape(raw_doi).translate(_INVIS_TABLE).translate(_HYPHENS)
     text = re.sub(r"\s+", "", text).replace("\\/", "/")
     if re.search(r"%[0-9A-Fa-f]{2}", text):
         text = unquote(text)

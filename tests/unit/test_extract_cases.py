@@ -337,6 +337,13 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("trap-nlm-jid", "JID - 0376507\nJC  - 9705338", []),
     ("trap-wos-ut", "UT WOS:000290776200020", []),
     ("trap-all-zero-pmid", "PMID- 000000000000", []),
+    ("pmid-html-nbsp", "PMID:&nbsp;99000090", [(P, "99000090")]),
+    ("pmid-html-definition-list", "<dt>PMID</dt><dd>99000091</dd>", [(P, "99000091")]),
+    ("pmid-markdown-bold", "**PMID:** 99000092", [(P, "99000092")]),
+    ("pmid-html-table-cells", '<td class="k">PMID</td> <td>99000093</td>', [(P, "99000093")]),
+    ("doi-unicode-hyphen", "doi:10.5555/ab\u2010cd", [(D, "10.5555/ab-cd")]),
+    ("doi-cjk-full-stop", "见 doi:10.5555/abc223。下一", [(D, "10.5555/abc223")]),
+    ("trap-pmid-label-then-words", "PMID</b> pending, see 99000094", []),
     # --- traps: no identifier at all
     ("trap-phone", "+7 (926) 505-84-27", []),
     ("trap-postcode", "8/2, Trubetskaya str., Moscow, 119991", []),
