@@ -372,6 +372,54 @@ def _entry_cues(entry: str) -> Cues:
     return Cues(**found, confidence=_confidence(found))
 
 
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})[ \t]*-[ \t]?(.*?)[ \t]*\r?$")
+
+
+def _tagged_fields(text: str) -> dict[str, list[str]]:
+    """MEDLINE (``TI  - ...``) or RIS fields, continuation lines joined; empty if not tagged."""
+    fields: dict[str, list[str]] = {}
+    last: list[str] | None = None
+    for line in text.splitlines():
+        match = _TAG_LINE.match(line)
+        if match:
+            last = fields.setdefault(match.group(1), [])
+            last.append(match.group(2))
+        elif last is not None and line[:1].isspace() and line.strip():
+            last[-1] = f"{last[-1]} {line.strip()}"
+        else:
+            last = None
+    return fields if len(fields) >= 3 else {}  # three tags make a record
+
+
+def _tagged_cues(fields: dict[str, list[str]]) -> Cues:
+    """Cues of a MEDLINE or RIS record."""
+
+    def first(*tags: str) -> str | None:
+        return next((fields[tag][0] for tag in tags if fields.get(tag)), None)
+
+    found: dict[str, Any] = {
+        "title": first("TI", "T1"),
+        "journal": first("TA", "JT", "JO", "T2", "JF"),
+        "volume": first("VI", "VL"),
+        "issue": first("IP") or (first("IS") if "TY" in fields else None),
+        "pages": first("PG") or "-".join(filter(None, (first("SP"), first("EP")))) or None,
+    }
+    year = _YEAR.search(first("DP", "PY", "Y1", "DA") or "")
+    found["year"] = int(year.group()) if year else None
+    authors: list[AuthorCue] = []
+    for name in fields.get("FAU") or fields.get("AU") or fields.get("A1") or []:
+        last, _, fore = name.partition(",")
+        if fore:
+            authors.append(AuthorCue(last.strip(), _initials(fore), fore.strip()))
+        elif (vancouver := _AUTHOR_VANCOUVER.match(name.strip())) is not None:
+            authors.append(AuthorCue(vancouver.group("last"), vancouver.group("init")))
+    found["authors"] = tuple(authors)
+    if found["pages"]:
+        found["first_page"] = re.split(r"[–\-]", found["pages"])[0]
+    found = {key: value for key, value in found.items() if value}
+    return Cues(**found, confidence=_confidence(found))
+
+
 def _ids(mentions: list[Mention]) -> dict[str, str | None]:
     first: dict[str, str | None] = {"pmid": None, "pmcid": None, "doi": None}
     for mention in mentions:
@@ -556,7 +604,13 @@ def read_citations(text: str) -> list[Citation]:
     ):
         return [_citation("reference", text, span, None) for span in _merge(entries, listed)]
     mentions = extract(text)
-    cues = _entry_cues(text) if mentions else _page_cues(text)
-    if mentions and not cues.title:
+    fields = _tagged_fields(text)
+    if fields:
+        cues = _tagged_cues(fields)
+    elif mentions:
+        cues = _entry_cues(text)
+    else:
+        cues = _page_cues(text)
+    if mentions and not cues.title and not fields:
         cues = attrs.evolve(cues, title=_title_line(text))
     return [_citation("primary", text, (0, len(text)), None, cues)]

@@ -1,37 +1,49 @@
 """Find every PMID, PMCID and DOI mentioned in raw text.
 
-``extract(text)`` scans text of any size once with one compiled, combined regular expression whose
-quantifiers are all bounded, so the work is linear in the length of the text and no input makes it
-backtrack catastrophically. A little Python runs per candidate only (to trim a DOI's tail, join a
-DOI broken across a line, validate), never per character.
+``extract(text)`` first finds anchors by a few literal searches in the lower-cased text (``pm``,
+``pub``, ``doi``, ``10.``, ``med/`` and their full-width forms), which run at memory speed, then
+tries one compiled, combined regular expression at each anchor. All its quantifiers are bounded,
+so the work is linear in the length of the text and no input backtracks catastrophically. A
+little Python runs per candidate only (trim a DOI's tail, join a DOI broken across a line,
+validate), never per character.
 
 What counts as a mention:
 
 - PMID only with context that says so: a label (``PMID: 1``, ``PMID:1``, ``PMID 1``, ``PMID- 1``,
-  ``PubMed PMID: 1``, ``PubMed ID: 1``, ``pmid=1``, ``|pmid=1``) or a PubMed URL
-  (``pubmed.ncbi.nlm.nih.gov/1/``, ``ncbi.nlm.nih.gov/pubmed/1``, Europe PMC ``/MED/1``). A bare
-  number is never a PMID, so phone numbers, postcodes, years, page ranges, ISSNs and grant numbers
-  yield nothing. A label may carry a list: ``PMIDs: 1, 2 and 3``.
-- PMCID: ``PMC`` + digits anywhere as a word (``PMC123``, ``pmc123``, PMC article URLs), ``PMCID:
-  PMC123``, ``PMCID: 123`` and the Wikipedia field ``pmc=123`` (which holds the number only).
+  ``PubMed PMID: 1``, ``PubMed ID: 1``, ``PubMed: 1``, ``pmid=1``, ``|pmid=1``, ``"pmid": "1"``,
+  ``**PMID:** 1``, ``<b>PMID:</b> 1``, ``PMID:&nbsp;1``) or a PubMed URL
+  (``pubmed.ncbi.nlm.nih.gov/1/``, ``ncbi.nlm.nih.gov/pubmed/1``, ``?term=1``, Europe PMC
+  ``/MED/1``). A bare number is never a PMID, so phone numbers, postcodes, years, page ranges,
+  ISSNs, journal ids and grant numbers yield nothing. A label may carry a list (``PMIDs: 1, 2 and
+  3``) that a year ends. Leading zeros are dropped; zero and numbers of 9+ digits are no PMID.
+- PMCID: ``PMC`` + digits as a word (``PMC123``, ``pmc123``, PMC article URLs), ``PMCID: PMC123``,
+  ``PMC ID: PMC123``, ``PMCID: 123`` and the Wikipedia field ``pmc=123`` (the number only).
   ``PMC 123`` (with a space) is read only after a ``PMCID`` label: in free text it is too weak.
-- DOI: ``10.`` + registrant + ``/`` + suffix, bare or after ``doi:``/``DOI``/``doi =``, inside
-  any URL (doi.org, dx.doi.org, publisher ``/doi/`` paths, ``info:doi/``), percent-encoded,
-  JavaScript-escaped (``10.1021\\/x``), in HTML attributes, BibTeX, wikitext and Markdown. The tail
-  is trimmed: sentence punctuation, unbalanced closing brackets, ``</tag``, ``](``, a query string
-  (``?``), a fragment (``#word``) and a file or view suffix of a URL (``.pdf``, ``/abstract``).
-  Balanced parentheses stay (``10.1016/S0140-6736(20)30183-5``). A DOI broken by a PDF at a
-  line end after ``-`` or ``/`` is joined when the next line's first token continues it.
+- DOI: ``10.`` + registrant (4 to 9 digits, or 3 digits with a subdivision) + ``/`` + suffix,
+  bare or after ``doi:``/``DOI``/``doi =`` (also ``DOI: 10.1002 / pd.354``), inside any URL
+  (doi.org, dx.doi.org, publisher ``/doi/`` paths, ``info:doi/``), percent-encoded, JavaScript-
+  escaped (``10.1021\\/x``), in HTML attributes, BibTeX, wikitext and Markdown. A DOI is not
+  read right after a digit or a dot (``25.10.2015/2137303`` is a date path). The tail is trimmed:
+  sentence punctuation (also CJK), unbalanced closing brackets, ``</tag``, ``](``, a query
+  string (``?``, ``&key=``), a fragment (``#word``), ``$$`` delimiters and a file or view suffix
+  of a URL (``.pdf``, ``/abstract``); a trailing ``/`` is dropped. Balanced parentheses stay
+  (``10.1016/S0140-6736(20)30183-5``).
+- A DOI broken by a PDF at a line end is joined with the next line's first token when that
+  token continues it: after ``-`` or ``/`` (the token holds a digit, or a ``<``/``(`` is open;
+  one stray interleaved line is skipped), or after ``.`` when the suffix so far has no digit
+  (``10.1016/j.`` + ``cell.2010.10.016``). A year or a new DOI never continues one.
 
-Text decisions (the span always points into the text as given, so ``raw == text[start:end]``):
+Text decisions (the span always points into the text as given, so ``raw == text[start:end]``;
+``raw`` includes the label or URL that made the mention):
 
 - CRLF and lone CR are whitespace like LF.
 - NBSP and other Unicode spaces are whitespace (Python's ``\\s``).
 - Zero-width spaces/joiners, word joiner, BOM and soft hyphens inside a DOI are kept in ``raw``
   and dropped from ``value``; between a label and its number they count as space.
 - Full-width digits and letters (``ＰＭＩＤ： １２３``) are read; ``value`` holds ASCII (NFKC).
+  U+2010/U+2011 hyphens in a DOI become ``-``.
 - HTML entities inside a DOI (``&lt;``, ``&gt;``, ``&amp;``) are unescaped in ``value``; a DOI in
-  escaped HTML stops at ``&quot;`` and ``&lt;/``.
+  escaped HTML stops at ``&quot;``, ``&nbsp;`` and ``&lt;/``.
 """
 
 from __future__ import annotations

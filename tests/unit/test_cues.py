@@ -163,3 +163,51 @@ def test_one_entry_wrapped_over_lines_stays_whole() -> None:
     text = HANGING.split("Gamma", maxsplit=1)[0]
     (citation,) = read_citations(text)
     assert citation.doi == "10.5555/hang-0001"
+
+
+MEDLINE = """\
+PMID- 99000100
+OWN - NLM
+DP  - 2019 Mar
+TI  - Synthetic record for parser tests: a MEDLINE title that wraps
+      onto a second line.
+PG  - 145-56
+VI  - 12
+IP  - 3
+FAU - Smith, John Q
+AU  - Smith JQ
+FAU - Doe, Ann
+AU  - Doe A
+TA  - J Synth
+IS  - 1234-5678 (Print)
+AID - 10.5555/medline.1 [doi]
+"""
+
+
+def test_medline_record_gives_tagged_cues() -> None:
+    """A MEDLINE record's TI, FAU, TA, DP, VI, IP and PG fields become its cues."""
+    (citation,) = read_citations(MEDLINE)
+    assert (citation.role, citation.pmid, citation.doi) == (
+        "primary",
+        "99000100",
+        "10.5555/medline.1",
+    )
+    cues = citation.cues
+    assert cues.title == (
+        "Synthetic record for parser tests: a MEDLINE title that wraps onto a second line."
+    )
+    assert cues.authors == (AuthorCue("Smith", "JQ", "John Q"), AuthorCue("Doe", "A", "Ann"))
+    assert (cues.journal, cues.year, cues.volume, cues.issue, cues.first_page) == (
+        "J Synth",
+        2019,
+        "12",
+        "3",
+        "145",
+    )
+
+
+def test_tagged_record_without_title_has_no_title() -> None:
+    """A tagged record lacking TI gets no title guessed from a tag line."""
+    text = "PMID- 99000101\nOWN - NLM\nRN  - 0 (Synthetic)\nJID - 0000000\n"
+    (citation,) = read_citations(text)
+    assert citation.cues.title is None
