@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pubenrich.cache import Cache, CachePolicy, MemoryCache, NoCache, SqliteCache
 from pubenrich.config import Config
+from pubenrich.cues import AuthorCue, Citation, Cues, read_citations
 from pubenrich.errors import (
     BadRequest,
     CacheError,
@@ -20,6 +21,7 @@ from pubenrich.errors import (
     TransportError,
 )
 from pubenrich.eutils import Batch, EutilsClient, JsonBatch
+from pubenrich.extract import Mention, extract
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
 from pubenrich.replies import (
     CitationMatch,
@@ -36,14 +38,17 @@ __all__ = [
     "DOI",
     "PMCID",
     "PMID",
+    "AuthorCue",
     "BadRequest",
     "Batch",
     "Cache",
     "CacheError",
     "CachePolicy",
+    "Citation",
     "CitationMatch",
     "CitationQuery",
     "Config",
+    "Cues",
     "EutilsClient",
     "IdconvRecord",
     "Identifier",
@@ -52,6 +57,7 @@ __all__ = [
     "Link",
     "LinkSet",
     "MemoryCache",
+    "Mention",
     "NcbiError",
     "NcbiUnavailable",
     "NoCache",
@@ -63,5 +69,7 @@ __all__ = [
     "SqliteCache",
     "TransportError",
     "__version__",
+    "extract",
     "parse_identifier",
+    "read_citations",
 ]

@@ -42,9 +42,10 @@ _DOI_PREFIX = re.compile(
     r"^(?:(?:https?://)?(?:www\.|dx\.)?doi\.org/|doi\s*[:=]\s*|doi\s+|info:doi/|urn:doi:)",
     re.IGNORECASE,
 )
-# Registrant: "10." plus 4 to 9 digits, optionally subdivided ("10.1000.10"); then "/" and
+# Registrant: "10." plus 4 to 9 digits, optionally subdivided ("10.1000.10"), or a shorter
+# number that is subdivided ("10.978.819252"); then "/" and
 # a suffix of any printable characters (DOIs may hold "<", ">", ";", "(", ")").
-_DOI_SHAPE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+_DOI_SHAPE = re.compile(r"^10\.(?:\d{4,9}(?:\.\d+)*|\d{1,3}(?:\.\d+)+)/\S+$")
 _TRAILING_PUNCT = ".,;:!?'\"»”’"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))

@@ -1,0 +1,616 @@
+"""Read a whole page into citations: which identifiers belong to which paper, plus search cues.
+
+``extract`` finds identifiers; a page about papers needs more: the page's own paper
+(``primary``), papers shown beside it (``related``: PubMed's "Similar articles" and "Cited by")
+and the entries of its reference list (``reference``), each with what it says about the paper
+(title, authors, journal, year, volume, issue, pages) so that a paper without identifiers can
+still be found by search. Pure functions over text; heuristics are simple and documented inline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any, Literal
+
+import attrs
+
+from pubenrich.extract import Mention, extract
+
+__all__ = ["AuthorCue", "Citation", "Cues", "Role", "read_citations"]
+
+Role = Literal["primary", "related", "reference"]
+
+
+@attrs.frozen
+class AuthorCue:
+    """An author as a citation names them: last name plus initials and, when given, fore name."""
+
+    last_name: str = attrs.field(validator=attrs.validators.min_len(1))
+    initials: str = ""
+    fore_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the fields."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class Cues:
+    """What a citation says about its paper besides identifiers; ``confidence`` is 0 to 1."""
+
+    title: str | None = None
+    authors: tuple[AuthorCue, ...] = ()
+    journal: str | None = None
+    year: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    first_page: str | None = None
+    topic_words: tuple[str, ...] = ()
+    confidence: float = attrs.field(
+        default=0.0, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the fields."""
+        data = attrs.asdict(self, recurse=True)
+        data["authors"] = [author.to_dict() for author in self.authors]
+        data["topic_words"] = list(self.topic_words)
+        return data
+
+
+@attrs.frozen
+class Citation:
+    """One paper as a page cites it: its role, its identifiers and mentions, its text and cues."""
+
+    role: Role = attrs.field(validator=attrs.validators.in_(("primary", "related", "reference")))
+    mentions: tuple[Mention, ...] = ()
+    pmid: str | None = None
+    pmcid: str | None = None
+    doi: str | None = None
+    text: str = ""
+    start: int = 0
+    end: int = 0
+    section: str | None = None
+    cues: Cues = attrs.Factory(Cues)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the fields."""
+        return {
+            "role": self.role,
+            "mentions": [mention.to_dict() for mention in self.mentions],
+            "pmid": self.pmid,
+            "pmcid": self.pmcid,
+            "doi": self.doi,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "section": self.section,
+            "cues": self.cues.to_dict(),
+        }
+
+
+_HEADINGS = {
+    "similar articles": "related",
+    "cited by": "related",
+    "references": "reference",
+    "reference list": "reference",
+    "bibliography": "reference",
+    "literature cited": "reference",
+    "works cited": "reference",
+}
+_HEADING = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]*)?(" + "|".join(_HEADINGS) + r")[ \t]*:?[ \t]*\r?$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Headings after a reference list on a PubMed page: the list ends there.
+_END_HEADINGS = re.compile(
+    r"^(?:publication types|mesh terms|substances|grants and funding|linkout|related information"
+    r"|full text sources|other literature sources)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_BULLET_LINE = re.compile(r"^[ \t]*[-•*][ \t]*\r?$", re.MULTILINE)
+_NUMBERED = re.compile(r"^[ \t]*(?:\[\d{1,4}\]|\d{1,4}[.)])[ \t]+", re.MULTILINE)
+_FLUSH = re.compile(r"^(?=\S)", re.MULTILINE)
+_HANGING = re.compile(r"^[ \t]+\S", re.MULTILINE)
+_BLANK = re.compile(r"\n[ \t]*\r?\n")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# "2017 Feb;35(2):316-324", "1992;101:1644–55", "2019 Jan 15;2019:5654324", "2021 Apr;58:114-133"
+_SOURCE = re.compile(
+    r"(?P<year>(?:19|20)\d\d)(?:[ \t]+[A-Z][a-z]{2}(?:[ \t]+\d{1,2})?)?[ \t]*;[ \t]*"
+    r"(?P<volume>[\w]{1,12})?(?:\((?P<issue>[^)\s]{1,12})\))?(?::(?P<pages>[A-Za-z]?\d[\w–\-]*))?"
+)
+# APA: "(2008). Title. Journal, 82(1), 150-159."
+_APA_SOURCE = re.compile(
+    r",[ \t]*(?P<volume>\d{1,5})(?:\((?P<issue>[^)\s]{1,12})\))?,"
+    r"[ \t]*(?P<pages>[A-Za-z]?\d[\w–\-]*)"
+)
+_AUTHOR_VANCOUVER = re.compile(
+    r"^(?P<last>[A-Z][\w'’\- ]{0,40}?)[ \t]+(?P<init>[A-Z](?:-?[A-Z]){0,3})$"
+)
+_BYLINE = re.compile(
+    r"^[ \t]*(?P<init>(?:[A-Z][a-z]?\.[ \t]?){1,3})[ \t]*(?P<last>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+    r"[ \t]*\r?$",
+    re.MULTILINE,
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]{3,}")
+_STOP = frozenset(
+    [
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "also",
+        "although",
+        "among",
+        "an",
+        "and",
+        "another",
+        "any",
+        "are",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "can",
+        "could",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "either",
+        "from",
+        "further",
+        "have",
+        "having",
+        "here",
+        "however",
+        "into",
+        "itself",
+        "just",
+        "more",
+        "most",
+        "much",
+        "must",
+        "never",
+        "only",
+        "other",
+        "over",
+        "same",
+        "should",
+        "since",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "until",
+        "upon",
+        "very",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "whom",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "your",
+        "paper",
+        "work",
+        "study",
+        "review",
+        "results",
+        "shown",
+        "show",
+        "shows",
+        "based",
+        "current",
+        "data",
+        "used",
+        "using",
+        "thus",
+        "may",
+        "might",
+        "including",
+        "include",
+        "includes",
+        "potential",
+        "approach",
+        "approaches",
+        "need",
+        "needs",
+        "new",
+        "novel",
+        "further",
+        "highlights",
+        "address",
+        "offering",
+        "offers",
+        "requires",
+        "require",
+        "required",
+        "display",
+        "limited",
+        "performance",
+        "large",
+        "graphs",
+        "found",
+        "comments",
+        "citations",
+        "references",
+        "green",
+        "blue",
+        "gray",
+    ]
+)
+
+
+def _clean_line(line: str) -> str:
+    return line.strip().strip("-•* \t").strip()
+
+
+def _authors_vancouver(part: str) -> tuple[AuthorCue, ...]:
+    """ "Bone RC, Balk RA, Cerra FB" -> authors; empty when the part is not such a list."""
+    names = [name.strip() for name in part.split(",") if name.strip()]
+    authors: list[AuthorCue] = []
+    for name in names:
+        match = _AUTHOR_VANCOUVER.match(name)
+        if match is None:
+            if authors and len(name.split()) > 2:  # "Payen D Investigators SOiAIP" trails
+                break
+            return ()
+        authors.append(AuthorCue(match.group("last").strip(), match.group("init")))
+    return tuple(authors)
+
+
+def _initials(fore: str) -> str:
+    return "".join(part[0] for part in re.split(r"[\s.\-]+", fore) if part[:1].isalpha())
+
+
+def _authors_last_first(line: str) -> tuple[AuthorCue, ...]:
+    """ "Choudhery, Mahmood S, Arif, Taqdees" (Last, First pairs) -> authors, else empty."""
+    parts = [part.strip() for part in line.split(",")]
+    if len(parts) < 2 or len(parts) % 2 or not all(parts):
+        return ()
+    name = re.compile(r"^[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*\.?){0,3}$")
+    if not all(name.match(part) for part in parts):
+        return ()
+    return tuple(
+        AuthorCue(parts[i], _initials(parts[i + 1]), parts[i + 1]) for i in range(0, len(parts), 2)
+    )
+
+
+def _authors_apa(part: str) -> tuple[AuthorCue, ...]:
+    """ "Alarcon, M., Abrahams, B. S., & Geschwind, D. H." -> authors."""
+    pairs = re.findall(
+        r"([A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+)?),[ \t]+((?:[A-Z]\.[ \t]?-?){1,4})", part
+    )
+    return tuple(AuthorCue(last, _initials(init)) for last, init in pairs)
+
+
+def _confidence(cues: dict[str, Any]) -> float:
+    weights = {"title": 0.3, "authors": 0.2, "journal": 0.15, "year": 0.15, "volume": 0.1}
+    weights["first_page"] = 0.1
+    score = sum(weight for key, weight in weights.items() if cues.get(key))
+    return round(min(score, 1.0), 2)
+
+
+def _entry_cues(entry: str) -> Cues:
+    """Cues of one citation entry (PubMed listing, Vancouver or APA reference)."""
+    text = " ".join(entry.split())
+    text = re.sub(r"\s*-\s*PubMed\s*$", "", text)
+    text = _NUMBERED.sub("", text, count=1)
+    found: dict[str, Any] = {}
+    source = _SOURCE.search(text)
+    if source:
+        found["year"] = int(source.group("year"))
+        found["volume"] = source.group("volume")
+        found["issue"] = source.group("issue")
+        found["pages"] = source.group("pages")
+        before = text[: source.start()].rstrip(" .")
+        glued = list(re.finditer(r"[.?!](?=[A-Z])", before))  # "...Sepsis.Stem Cells"
+        if glued:
+            found["title"] = before[: glued[-1].start() + 1].strip()
+            found["journal"] = before[glued[-1].end() :].strip()
+        else:
+            sentences = re.split(r"(?<=[.?!])\s+", before)
+            if len(sentences) >= 2:
+                found["journal"] = sentences[-1].rstrip(".")
+                head = sentences[0].rstrip(".")
+                authors = _authors_vancouver(head)
+                if authors:
+                    found["authors"] = authors
+                    found["title"] = " ".join(sentences[1:-1]).strip() or None
+                else:
+                    found["title"] = " ".join(sentences[:-1]).strip()
+    else:
+        year = re.search(r"\(((?:19|20)\d\d)[a-z]?\)", text) or _YEAR.search(text)
+        if year:
+            found["year"] = int(year.group(1) if year.groups() else year.group())
+        authors = _authors_apa(text[: year.start()] if year else text)
+        if authors:
+            found["authors"] = authors
+        if year and authors:
+            rest = text[year.end() :].lstrip(")., ")
+            pieces = re.split(r"(?<=[.?!])\s+", rest)
+            if pieces:
+                found["title"] = pieces[0].rstrip(".") or None
+            if len(pieces) > 1:
+                apa = _APA_SOURCE.search(pieces[1])
+                journal_part = pieces[1][: apa.start()] if apa else pieces[1].split(",")[0]
+                found["journal"] = journal_part.strip(" .,") or None
+                if apa:
+                    found["volume"] = apa.group("volume")
+                    found["issue"] = apa.group("issue")
+                    found["pages"] = apa.group("pages")
+    if found.get("title"):
+        found["title"] = found["title"].rstrip(". ") or None
+    if found.get("pages"):
+        found["first_page"] = re.split(r"[–\-]", found["pages"])[0]
+    return Cues(**found, confidence=_confidence(found))
+
+
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})[ \t]*-[ \t]?(.*?)[ \t]*\r?$")
+
+
+def _tagged_fields(text: str) -> dict[str, list[str]]:
+    """MEDLINE (``TI  - ...``) or RIS fields, continuation lines joined; empty if not tagged."""
+    fields: dict[str, list[str]] = {}
+    last: list[str] | None = None
+    for line in text.splitlines():
+        match = _TAG_LINE.match(line)
+        if match:
+            last = fields.setdefault(match.group(1), [])
+            last.append(match.group(2))
+        elif last is not None and line[:1].isspace() and line.strip():
+            last[-1] = f"{last[-1]} {line.strip()}"
+        else:
+            last = None
+    return fields if len(fields) >= 3 else {}  # three tags make a record
+
+
+def _tagged_cues(fields: dict[str, list[str]]) -> Cues:
+    """Cues of a MEDLINE or RIS record."""
+
+    def first(*tags: str) -> str | None:
+        return next((fields[tag][0] for tag in tags if fields.get(tag)), None)
+
+    found: dict[str, Any] = {
+        "title": first("TI", "T1"),
+        "journal": first("TA", "JT", "JO", "T2", "JF"),
+        "volume": first("VI", "VL"),
+        "issue": first("IP") or (first("IS") if "TY" in fields else None),
+        "pages": first("PG") or "-".join(filter(None, (first("SP"), first("EP")))) or None,
+    }
+    year = _YEAR.search(first("DP", "PY", "Y1", "DA") or "")
+    found["year"] = int(year.group()) if year else None
+    authors: list[AuthorCue] = []
+    for name in fields.get("FAU") or fields.get("AU") or fields.get("A1") or []:
+        last, _, fore = name.partition(",")
+        if fore:
+            authors.append(AuthorCue(last.strip(), _initials(fore), fore.strip()))
+        elif (vancouver := _AUTHOR_VANCOUVER.match(name.strip())) is not None:
+            authors.append(AuthorCue(vancouver.group("last"), vancouver.group("init")))
+    found["authors"] = tuple(authors)
+    if found["pages"]:
+        found["first_page"] = re.split(r"[–\-]", found["pages"])[0]
+    found = {key: value for key, value in found.items() if value}
+    return Cues(**found, confidence=_confidence(found))
+
+
+def _ids(mentions: list[Mention]) -> dict[str, str | None]:
+    first: dict[str, str | None] = {"pmid": None, "pmcid": None, "doi": None}
+    for mention in mentions:
+        if first[mention.kind] is None:
+            first[mention.kind] = mention.value
+    return first
+
+
+def _citation(
+    role: Role, text: str, span: tuple[int, int], section: str | None, cues: Cues | None = None
+) -> Citation:
+    start, end = span
+    chunk = text[start:end]
+    mentions = [
+        attrs.evolve(mention, start=mention.start + start, end=mention.end + start)
+        for mention in extract(chunk)
+    ]
+    return Citation(
+        role,
+        tuple(mentions),
+        **_ids(mentions),
+        text=chunk.strip(),
+        start=start,
+        end=end,
+        section=section,
+        cues=cues if cues is not None else _entry_cues(chunk),
+    )
+
+
+def _split_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the entries of a list: bullets, numbers, blank lines, else one line each."""
+    body = text[start:end]
+    if _BULLET_LINE.search(body) or re.search(r"^[ \t]*- ", body, re.MULTILINE):
+        cuts = [m.start() for m in re.finditer(r"^[ \t]*-(?:[ \t]|\r?$)", body, re.MULTILINE)]
+    elif len(_NUMBERED.findall(body)) >= 2:
+        cuts = [m.start() for m in _NUMBERED.finditer(body)]
+    elif len(_BLANK.findall(body.strip())) >= 1:
+        cuts = [0] + [m.end() for m in _BLANK.finditer(body)]
+    elif len(_HANGING.findall(body)) >= 1 and len(_FLUSH.findall(body)) >= 2:
+        # Hanging indent (PDF reference lists): an entry starts at a line that is not indented.
+        cuts = [m.start() for m in _FLUSH.finditer(body)]
+    else:
+        cuts = [m.start() for m in re.finditer(r"^", body, re.MULTILINE)]
+    cuts = sorted(set([0, *cuts]))
+    spans = []
+    for a, b in zip(cuts, [*cuts[1:], len(body)], strict=True):
+        chunk = body[a:b]
+        cleaned = chunk.strip().strip("-•* \t\r\n")
+        if len(cleaned) >= 20:
+            lead = len(chunk) - len(chunk.lstrip(" \t\r\n-•*"))
+            spans.append((start + a + lead, start + a + len(chunk.rstrip())))
+    return spans
+
+
+def _title_line(text: str) -> str | None:
+    """A short first line that reads as a title (no final period, a few words)."""
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
+        if not line:
+            continue
+        words = line.split()
+        if 3 <= len(words) <= 30 and len(line) <= 250 and not line.endswith((".", ":")):
+            return line
+        return None
+    return None
+
+
+def _topic_words(text: str, limit: int = 8) -> tuple[str, ...]:
+    counts = Counter(
+        word.lower() for word in _WORD.findall(text) if word.lower() not in _STOP and len(word) > 4
+    )
+    return tuple(word for word, count in counts.most_common(limit) if count > 1)
+
+
+def _page_cues(text: str) -> Cues:
+    """Cues for a page that has no identifiers: title, authors, year, topic words."""
+    found: dict[str, Any] = {"title": _title_line(text)}
+    authors: list[AuthorCue] = []
+    for line in text.splitlines():
+        pairs = _authors_last_first(line.strip())
+        if len(pairs) >= 2:
+            authors.extend(pairs)
+    for match in _BYLINE.finditer(text):
+        last = match.group("last")
+        fore = re.search(rf"^[ \t]*([A-Z][a-z]+(?:[ \t]+[A-Z][a-z]?\.)*)[ \t]+{last},", text, re.M)
+        authors.append(
+            AuthorCue(last, _initials(match.group("init")), fore.group(1) if fore else None)
+        )
+    if authors:
+        found["authors"] = tuple(dict.fromkeys(authors))
+    year = re.search(r"(?:©|\(c\)|published|copyright)[^\n\d]{0,20}((?:19|20)\d\d)", text, re.I)
+    if year:
+        found["year"] = int(year.group(1))
+    # Prose (title and paragraphs of 20 words or more) says what the paper is about; bylines,
+    # affiliations and page furniture repeat words that do not.
+    prose = [line for line in text.splitlines() if len(line.split()) >= 20]
+    found["topic_words"] = _topic_words(" ".join([found["title"] or "", *prose]) or text)
+    return Cues(**found, confidence=_confidence(found))
+
+
+def _has_structure(text: str) -> bool:
+    """Whether entries are marked by blank lines or hanging indents (not just line breaks)."""
+    return bool(_BLANK.search(text.strip())) or (
+        bool(_HANGING.search(text)) and len(_FLUSH.findall(text)) >= 2
+    )
+
+
+def _looks_like_reference(chunk: str) -> bool:
+    """A year plus an identifier, a journal source or an author list."""
+    if not _YEAR.search(chunk):
+        return False
+    flat = " ".join(chunk.split())
+    return bool(
+        extract(chunk)
+        or _SOURCE.search(flat)
+        or _APA_SOURCE.search(flat)
+        or _authors_apa(flat[:200])
+        or _authors_vancouver(flat.split(". ")[0])
+    )
+
+
+def _merge(spans: list[tuple[int, int]], keep: list[bool]) -> list[tuple[int, int]]:
+    """Attach fragments that are no reference (PDF debris, wrapped lines) to the entry before."""
+    merged: list[tuple[int, int]] = []
+    pending: int | None = None  # start of fragments seen before the first entry
+    for (start, end), is_entry in zip(spans, keep, strict=True):
+        if is_entry:
+            merged.append((pending if pending is not None else start, end))
+            pending = None
+        elif merged:
+            merged[-1] = (merged[-1][0], end)
+        elif pending is None:
+            pending = start
+    return merged
+
+
+def read_citations(text: str) -> list[Citation]:
+    """Group the identifiers of a page per paper and read cues for each paper.
+
+    A page with headings "Similar articles", "Cited by" or "References" gives one ``primary``
+    citation for the identifiers above them, ``related`` and ``reference`` ones for the entries
+    below. A bare reference list (numbered or blank-line separated) gives one ``reference`` per
+    entry. Any other text gives one ``primary`` citation; without identifiers, its cues carry
+    the title, authors, year and topic words that let the paper be found by search.
+
+    Args:
+        text: A whole page as text.
+
+    Returns:
+        The citations in text order.
+    """
+    headings = list(_HEADING.finditer(text))
+    citations: list[Citation] = []
+    if headings:
+        head_end = headings[0].start()
+        if extract(text[:head_end]):
+            header = text[:head_end]
+            found: dict[str, Any] = {
+                "title": _title_line(header),
+                "topic_words": _topic_words(header),
+            }
+            cues = Cues(**found, confidence=_confidence(found))
+            citations.append(_citation("primary", text, (0, head_end), None, cues))
+        for index, heading in enumerate(headings):
+            name = heading.group(1).lower()
+            role: Role = "related" if _HEADINGS[name] == "related" else "reference"
+            end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
+            stop = _END_HEADINGS.search(text, heading.end(), end)
+            end = stop.start() if stop else end
+            for span in _split_entries(text, heading.end(), end):
+                citations.append(_citation(role, text, span, heading.group(1)))
+        if citations:
+            return citations
+    entries = _split_entries(text, 0, len(text))
+    numbered = len(_NUMBERED.findall(text)) >= 2
+    listed = [_looks_like_reference(text[a:b]) for a, b in entries]
+    # Entries split by structure (blank lines, indents) may hold some debris; split line by
+    # line, nearly every line must be a reference of its own.
+    share = 0.5 if _has_structure(text) else 0.8
+    if len(entries) >= 2 and (
+        numbered or (sum(listed) >= 2 and sum(listed) >= share * len(entries))
+    ):
+        return [_citation("reference", text, span, None) for span in _merge(entries, listed)]
+    mentions = extract(text)
+    fields = _tagged_fields(text)
+    if fields:
+        cues = _tagged_cues(fields)
+    elif mentions:
+        cues = _entry_cues(text)
+    else:
+        cues = _page_cues(text)
+    if mentions and not cues.title and not fields:
+        cues = attrs.evolve(cues, title=_title_line(text))
+    return [_citation("primary", text, (0, len(text)), None, cues)]
