@@ -23,6 +23,18 @@ from pubenrich.errors import (
 from pubenrich.eutils import Batch, EutilsClient, JsonBatch
 from pubenrich.extract import Mention, extract
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.pubmed_xml import parse_pubmed_xml
+from pubenrich.records import (
+    Article,
+    Author,
+    BookArticle,
+    DeletedCitation,
+    Journal,
+    PartialDate,
+    PubmedRecord,
+    RetractionStatus,
+    record_from_dict,
+)
 from pubenrich.replies import (
     CitationMatch,
     CitationQuery,
@@ -38,9 +50,12 @@ __all__ = [
     "DOI",
     "PMCID",
     "PMID",
+    "Article",
+    "Author",
     "AuthorCue",
     "BadRequest",
     "Batch",
+    "BookArticle",
     "Cache",
     "CacheError",
     "CachePolicy",
@@ -49,10 +64,12 @@ __all__ = [
     "CitationQuery",
     "Config",
     "Cues",
+    "DeletedCitation",
     "EutilsClient",
     "IdconvRecord",
     "Identifier",
     "InvalidIdentifier",
+    "Journal",
     "JsonBatch",
     "Link",
     "LinkSet",
@@ -63,13 +80,18 @@ __all__ = [
     "NoCache",
     "OfflineMiss",
     "ParseError",
+    "PartialDate",
     "PubenrichError",
+    "PubmedRecord",
     "RateLimited",
+    "RetractionStatus",
     "SearchResult",
     "SqliteCache",
     "TransportError",
     "__version__",
     "extract",
     "parse_identifier",
+    "parse_pubmed_xml",
     "read_citations",
+    "record_from_dict",
 ]

@@ -7,6 +7,10 @@ import pubenrich
 
 # Names fixed by the issues; other pipelines import them.
 REQUIRED = {
+    "Article",
+    "BookArticle",
+    "DeletedCitation",
+    "parse_pubmed_xml",
     "MemoryCache",
     "NoCache",
     "SqliteCache",
