@@ -8,6 +8,7 @@ from __future__ import annotations
 from pubenrich.cache import Cache, CachePolicy, MemoryCache, NoCache, SqliteCache
 from pubenrich.config import Config
 from pubenrich.cues import AuthorCue, Citation, Cues, read_citations
+from pubenrich.enricher import Enricher
 from pubenrich.errors import (
     BadRequest,
     CacheError,
@@ -22,6 +23,7 @@ from pubenrich.errors import (
 )
 from pubenrich.eutils import Batch, EutilsClient, JsonBatch
 from pubenrich.extract import Mention, extract
+from pubenrich.fetch import ConvertResult, FetchResult
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import (
@@ -63,9 +65,12 @@ __all__ = [
     "CitationMatch",
     "CitationQuery",
     "Config",
+    "ConvertResult",
     "Cues",
     "DeletedCitation",
+    "Enricher",
     "EutilsClient",
+    "FetchResult",
     "IdconvRecord",
     "Identifier",
     "InvalidIdentifier",

@@ -7,6 +7,7 @@ import pubenrich
 
 # Names fixed by the issues; other pipelines import them.
 REQUIRED = {
+    "Enricher",
     "Article",
     "BookArticle",
     "DeletedCitation",

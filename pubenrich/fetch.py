@@ -1,0 +1,429 @@
+"""The fetch path: PMIDs to records and ids to ids, through a record-level cache.
+
+The cache holds parsed records and id mappings, not HTTP replies, so any batch in any order is
+served from what is known and only the missing ids go to NCBI. Inputs are read in windows
+(``WINDOW_BATCHES`` batches at a time), so a job over a million ids holds one window of records
+in memory, and results come out per input, in input order, as each window completes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, Literal, TypeVar
+
+import attrs
+
+from pubenrich.cache import DOI_TO_PMID, PMCID_TO_PMID, PMID_TO_IDS, RECORDS, Cache
+from pubenrich.config import Config
+from pubenrich.errors import (
+    InvalidIdentifier,
+    NcbiError,
+    OfflineMiss,
+    ParseError,
+    PubenrichError,
+    TransportError,
+)
+from pubenrich.eutils import EutilsClient
+from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.pubmed_xml import parse_pubmed_xml
+from pubenrich.records import (
+    SCHEMA_VERSION,
+    DeletedCitation,
+    PubmedRecord,
+    record_from_dict,
+)
+from pubenrich.replies import IdconvRecord
+
+__all__ = ["ConvertResult", "ConvertStatus", "FetchResult", "FetchStatus", "Fetcher"]
+
+log = logging.getLogger(__name__)
+
+FetchStatus = Literal["found", "deleted", "not_found", "invalid", "error", "offline_miss"]
+ConvertStatus = Literal["found", "not_in_pmc", "invalid", "error", "offline_miss"]
+
+# How many client batches of inputs one window holds: enough to keep every in-flight slot busy
+# and to share batches across duplicate inputs, few enough to keep memory flat.
+WINDOW_BATCHES = 10
+# Mapping values carry their own shape version; bump it when the stored dict changes.
+MAPPING_VERSION = 1
+# NCBI's "not in PMC" messages; any other idconv error means the id itself was refused.
+_NOT_IN_PMC = ("not found in pmc", "no record in the reply", "not in pmc")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@attrs.frozen
+class FetchResult:
+    """The outcome of fetching one input PMID.
+
+    Attributes:
+        input: the input exactly as given.
+        pmid: the normalized PMID, or None when the input was not a valid PMID.
+        status: ``found`` (``record`` holds it), ``deleted`` (NCBI listed it as deleted),
+            ``not_found`` (PubMed holds no such PMID), ``invalid`` (not a PMID),
+            ``error`` (NCBI or the network failed; ``error`` says how), ``offline_miss``
+            (offline mode and not cached).
+        record: the parsed record, when found.
+        error: what went wrong, for ``invalid``, ``error`` and ``offline_miss``.
+        from_cache: the answer came from the cache, with no request.
+    """
+
+    input: Any
+    pmid: PMID | None
+    status: FetchStatus
+    record: PubmedRecord | None = None
+    error: PubenrichError | None = attrs.field(default=None, eq=False)
+    from_cache: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the record was found."""
+        return self.status == "found"
+
+
+@attrs.frozen
+class ConvertResult:
+    """The outcome of converting one input id with the PMC ID converter.
+
+    Attributes:
+        input: the input exactly as given.
+        kind: ``pmid``, ``pmcid`` or ``doi``, or None when the input is none of them.
+        status: ``found``; ``not_in_pmc`` (a valid id that PMC does not hold: the converter
+            knows only PMC articles); ``invalid`` (not an id, or refused by NCBI as one);
+            ``error``; ``offline_miss``.
+        pmid, pmcid, doi: the ids of the article, each when known.
+        error: what went wrong, for ``invalid``, ``error`` and ``offline_miss``.
+        from_cache: the answer came from the cache, with no request.
+    """
+
+    input: Any
+    kind: Literal["pmid", "pmcid", "doi"] | None
+    status: ConvertStatus
+    pmid: PMID | None = None
+    pmcid: PMCID | None = None
+    doi: DOI | None = None
+    error: PubenrichError | None = attrs.field(default=None, eq=False)
+    from_cache: bool = False
+
+
+def _windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while window := list(islice(iterator, size)):
+        yield window
+
+
+def isolate_batches(
+    run: Callable[[Sequence[str]], Iterator[R]],
+    items: Sequence[str],
+    size: int,
+    count: Callable[[R], int],
+) -> Iterator[tuple[Sequence[str], R | PubenrichError]]:
+    """Run a batched client call so that one failed batch fails only its own ids.
+
+    The client yields batches of ``size`` in order and stops at the first batch that fails
+    after its retries; here the failed batch is reported and the call resumes after it.
+    """
+    start = 0
+    while start < len(items):
+        try:
+            for result in run(items[start:]):
+                done = count(result)
+                yield items[start : start + done], result
+                start += done
+        except (NcbiError, TransportError) as exc:
+            failed = items[start : start + size]
+            log.warning("a batch of %d ids failed: %s", len(failed), exc)
+            yield failed, exc
+            start += len(failed)
+
+
+class Fetcher:
+    """Fetches records and converts ids for the :class:`~pubenrich.Enricher`.
+
+    Args:
+        config: the settings (``offline``, ``batch_size``, ``max_in_flight``).
+        client: the E-utilities client.
+        cache: where records and mappings are kept.
+    """
+
+    def __init__(self, config: Config, client: EutilsClient, cache: Cache) -> None:
+        self.config = config
+        self.client = client
+        self.cache = cache
+
+    # ------------------------------------------------------------------ records
+
+    def fetch(self, pmids: Iterable[Any], *, refresh: bool = False) -> Iterator[FetchResult]:
+        """One :class:`FetchResult` per input, in input order; see ``Enricher.fetch``."""
+        for window in _windows(pmids, self.config.batch_size * WINDOW_BATCHES):
+            parsed: list[tuple[Any, PMID | InvalidIdentifier]] = []
+            for value in window:
+                try:
+                    parsed.append((value, PMID(value)))
+                except InvalidIdentifier as exc:
+                    parsed.append((value, exc))
+            keys = list(dict.fromkeys(p.value for _, p in parsed if isinstance(p, PMID)))
+            outcomes = self.records(keys, refresh=refresh)
+            for value, pmid in parsed:
+                if isinstance(pmid, InvalidIdentifier):
+                    yield FetchResult(input=value, pmid=None, status="invalid", error=pmid)
+                else:
+                    yield attrs.evolve(outcomes[pmid.value], input=value)
+
+    def records(self, keys: Sequence[str], *, refresh: bool = False) -> dict[str, FetchResult]:
+        """Results for unique normalized PMIDs: cache first, then efetch for the misses."""
+        outcomes: dict[str, FetchResult] = {}
+        if not refresh:
+            for key, entry in self.cache.get_many(RECORDS, keys, version=SCHEMA_VERSION).items():
+                if entry.negative or entry.value is None:
+                    outcomes[key] = FetchResult(None, PMID(key), "not_found", from_cache=True)
+                    continue
+                try:
+                    record = record_from_dict(entry.value)
+                except ParseError as exc:  # an unreadable entry is a miss, not a failure
+                    log.warning("cached record %s is unreadable (%s); fetching again", key, exc)
+                    continue
+                outcomes[key] = _found(key, record, from_cache=True)
+        misses = [key for key in keys if key not in outcomes]
+        if misses and self.config.offline:
+            for key in misses:
+                miss = OfflineMiss(f"offline mode: PMID {key} is not in the cache")
+                outcomes[key] = FetchResult(None, PMID(key), "offline_miss", error=miss)
+        elif misses:
+            outcomes.update(self._efetch(misses))
+        return outcomes
+
+    def _efetch(self, misses: Sequence[str]) -> dict[str, FetchResult]:
+        outcomes: dict[str, FetchResult] = {}
+        absent: list[str] = []
+        for ids, body in isolate_batches(
+            self.client.efetch, misses, self.config.batch_size, lambda b: len(b.ids)
+        ):
+            if isinstance(body, PubenrichError):
+                for key in ids:
+                    outcomes[key] = FetchResult(None, PMID(key), "error", error=body)
+                continue
+            got, failure = self._parse_batch(body.body)
+            for key in ids:
+                if key in got:
+                    outcomes[key] = got[key]
+                elif failure is not None:
+                    outcomes[key] = FetchResult(None, PMID(key), "error", error=failure)
+                else:
+                    absent.append(key)
+        # NCBI leaves unknown PMIDs out of a reply, and under load sometimes leaves out known
+        # ones too: ask once more for the absent ones before calling them not found.
+        if absent:
+            recheck = self._efetch_again(absent)
+            for key in absent:
+                outcomes[key] = recheck.get(key) or FetchResult(None, PMID(key), "not_found")
+        self._store(outcomes)
+        return outcomes
+
+    def _efetch_again(self, absent: Sequence[str]) -> dict[str, FetchResult]:
+        outcomes: dict[str, FetchResult] = {}
+        for ids, body in isolate_batches(
+            self.client.efetch, absent, self.config.batch_size, lambda b: len(b.ids)
+        ):
+            if isinstance(body, PubenrichError):
+                for key in ids:
+                    outcomes[key] = FetchResult(None, PMID(key), "error", error=body)
+                continue
+            got, failure = self._parse_batch(body.body)
+            outcomes.update(got)
+            if failure is not None:
+                for key in ids:
+                    outcomes.setdefault(key, FetchResult(None, PMID(key), "error", error=failure))
+        return outcomes
+
+    @staticmethod
+    def _parse_batch(body: bytes) -> tuple[dict[str, FetchResult], ParseError | None]:
+        """Records of one reply by PMID; a parse failure keeps the records read before it."""
+        got: dict[str, FetchResult] = {}
+        try:
+            for record in parse_pubmed_xml(body):
+                if isinstance(record, DeletedCitation):
+                    for pmid in record.pmids:
+                        got[pmid.value] = FetchResult(None, pmid, "deleted", record=record)
+                else:
+                    got[record.pmid.value] = _found(record.pmid.value, record)
+        except ParseError as exc:
+            return got, exc
+        return got, None
+
+    def _store(self, outcomes: dict[str, FetchResult]) -> None:
+        """Cache what NCBI said: records, and "no such PMID"; never errors."""
+        found = {
+            key: r.record.to_dict()
+            for key, r in outcomes.items()
+            if r.status == "found" and r.record is not None and not r.from_cache
+        }
+        missing = [key for key, r in outcomes.items() if r.status == "not_found"]
+        if found:
+            self.cache.put_many(RECORDS, found, version=SCHEMA_VERSION)
+        if missing:
+            self.cache.put_missing(RECORDS, missing, version=SCHEMA_VERSION)
+
+    # ------------------------------------------------------------------ id mappings
+
+    def convert(self, ids: Iterable[Any], *, refresh: bool = False) -> Iterator[ConvertResult]:
+        """One :class:`ConvertResult` per input, in input order; see ``Enricher.convert``."""
+        for window in _windows(ids, self.config.batch_size * WINDOW_BATCHES):
+            parsed: list[tuple[Any, Identifier | InvalidIdentifier]] = []
+            for value in window:
+                try:
+                    parsed.append((value, parse_identifier(value)))
+                except InvalidIdentifier as exc:
+                    parsed.append((value, exc))
+            wanted = [p for _, p in parsed if not isinstance(p, InvalidIdentifier)]
+            outcomes = self.mappings(wanted, refresh=refresh)
+            for value, ident in parsed:
+                if isinstance(ident, InvalidIdentifier):
+                    yield ConvertResult(input=value, kind=None, status="invalid", error=ident)
+                else:
+                    yield attrs.evolve(outcomes[_mapping_key(ident)], input=value)
+
+    def mappings(
+        self, idents: Sequence[Identifier], *, refresh: bool = False
+    ) -> dict[tuple[str, str], ConvertResult]:
+        """Results keyed by (namespace, normalized id): cache first, then idconv."""
+        by_namespace: dict[str, dict[str, Identifier]] = {}
+        for ident in idents:
+            namespace, key = _mapping_key(ident)
+            by_namespace.setdefault(namespace, {})[key] = ident
+        outcomes: dict[tuple[str, str], ConvertResult] = {}
+        for namespace, wanted in by_namespace.items():
+            hits = (
+                {}
+                if refresh
+                else self.cache.get_many(namespace, list(wanted), version=MAPPING_VERSION)
+            )
+            for key, entry in hits.items():
+                ident = wanted[key]
+                if entry.negative or entry.value is None:
+                    outcomes[namespace, key] = _not_in_pmc(ident, from_cache=True)
+                else:
+                    outcomes[namespace, key] = _mapped(ident, entry.value, from_cache=True)
+            misses = [ident for key, ident in wanted.items() if key not in hits]
+            if misses and self.config.offline:
+                for ident in misses:
+                    miss = OfflineMiss(f"offline mode: {ident} is not in the cache")
+                    outcomes[namespace, _mapping_key(ident)[1]] = ConvertResult(
+                        None, _kind(ident), "offline_miss", error=miss
+                    )
+            elif misses:
+                outcomes.update(self._idconv(namespace, misses))
+        return outcomes
+
+    def _idconv(
+        self, namespace: str, misses: Sequence[Identifier]
+    ) -> dict[tuple[str, str], ConvertResult]:
+        by_value = {ident.value: ident for ident in misses}
+        outcomes: dict[tuple[str, str], ConvertResult] = {}
+        size = min(self.config.batch_size, 200)
+        for values, reply in isolate_batches(self.client.idconv, list(by_value), size, len):
+            if isinstance(reply, PubenrichError):
+                for value in values:
+                    ident = by_value[value]
+                    outcomes[namespace, _mapping_key(ident)[1]] = ConvertResult(
+                        None, _kind(ident), "error", error=reply
+                    )
+                continue
+            for value, record in zip(values, reply, strict=True):
+                ident = by_value[value]
+                outcomes[namespace, _mapping_key(ident)[1]] = _from_idconv(ident, record)
+        self._store_mappings(outcomes.values())
+        return outcomes
+
+    def _store_mappings(self, results: Iterable[ConvertResult]) -> None:
+        found: dict[str, dict[str, dict[str, str | None]]] = {}
+        missing: dict[str, list[str]] = {}
+        for result in results:
+            if result.status == "found":
+                value = {
+                    "pmid": result.pmid.value if result.pmid else None,
+                    "pmcid": result.pmcid.value if result.pmcid else None,
+                    "doi": result.doi.value if result.doi else None,
+                }
+                # One answer names all three ids: file it under each, so any of them hits.
+                for ident in (result.pmid, result.pmcid, result.doi):
+                    if ident is not None:
+                        namespace, key = _mapping_key(ident)
+                        found.setdefault(namespace, {})[key] = value
+            elif result.status == "not_in_pmc":
+                for ident in (result.pmid, result.pmcid, result.doi):
+                    if ident is not None:
+                        namespace, key = _mapping_key(ident)
+                        missing.setdefault(namespace, []).append(key)
+        for namespace, items in found.items():
+            self.cache.put_many(namespace, items, version=MAPPING_VERSION)
+        for namespace, keys in missing.items():
+            self.cache.put_missing(namespace, keys, version=MAPPING_VERSION)
+
+
+def _found(key: str, record: PubmedRecord, *, from_cache: bool = False) -> FetchResult:
+    status: FetchStatus = "deleted" if isinstance(record, DeletedCitation) else "found"
+    return FetchResult(None, PMID(key), status, record=record, from_cache=from_cache)
+
+
+def _kind(ident: Identifier) -> Literal["pmid", "pmcid", "doi"]:
+    if isinstance(ident, PMID):
+        return "pmid"
+    if isinstance(ident, PMCID):
+        return "pmcid"
+    return "doi"
+
+
+def _mapping_key(ident: Identifier) -> tuple[str, str]:
+    """The cache namespace and key of an id (DOIs keyed case-insensitively)."""
+    if isinstance(ident, PMID):
+        return PMID_TO_IDS, ident.value
+    if isinstance(ident, PMCID):
+        return PMCID_TO_PMID, ident.value
+    return DOI_TO_PMID, ident.key
+
+
+def _id_or_none(factory: Callable[[str], T], value: Any) -> T | None:
+    if not value:
+        return None
+    try:
+        return factory(str(value))
+    except InvalidIdentifier:
+        return None
+
+
+def _mapped(ident: Identifier, value: Any, *, from_cache: bool = False) -> ConvertResult:
+    return ConvertResult(
+        None,
+        _kind(ident),
+        "found",
+        pmid=_id_or_none(PMID, value.get("pmid")),
+        pmcid=_id_or_none(PMCID, value.get("pmcid")),
+        doi=_id_or_none(DOI, value.get("doi")),
+        from_cache=from_cache,
+    )
+
+
+def _not_in_pmc(ident: Identifier, *, from_cache: bool = False) -> ConvertResult:
+    return ConvertResult(
+        None,
+        _kind(ident),
+        "not_in_pmc",
+        pmid=ident if isinstance(ident, PMID) else None,
+        pmcid=ident if isinstance(ident, PMCID) else None,
+        doi=ident if isinstance(ident, DOI) else None,
+        from_cache=from_cache,
+    )
+
+
+def _from_idconv(ident: Identifier, record: IdconvRecord) -> ConvertResult:
+    if record.error is None and (record.pmcid or (record.pmid and record.doi)):
+        return _mapped(ident, {"pmid": record.pmid, "pmcid": record.pmcid, "doi": record.doi})
+    message = (record.error or "").lower()
+    if record.error is None or any(text in message for text in _NOT_IN_PMC):
+        return _not_in_pmc(ident)
+    refused = InvalidIdentifier(_kind(ident), ident.value, f"NCBI: {record.error}")
+    return ConvertResult(None, _kind(ident), "invalid", error=refused)
