@@ -46,6 +46,8 @@ _DOI_PREFIX = re.compile(
 # number that is subdivided ("10.978.819252"); then "/" and
 # a suffix of any printable characters (DOIs may hold "<", ">", ";", "(", ")").
 _DOI_SHAPE = re.compile(r"^10\.(?:\d{4,9}(?:\.\d+)*|\d{1,3}(?:\.\d+)+)/\S+$")
+# A DOI with nothing that normalization would change: ASCII, no space, no escapes.
+_PLAIN_DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/[!-$'-~]+$")
 _TRAILING_PUNCT = ".,;:!?'\"»”’"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -60,6 +62,10 @@ def _clean(text: str) -> str:
 def _normalize_pmid(value: object) -> str:
     if isinstance(value, PMID):
         return value.value
+    # Fast path for the normalized form (cached records hold thousands of them).
+    is_digits = isinstance(value, str) and value.isascii() and value.isdigit()
+    if is_digits and str(value)[0] != "0" and len(str(value)) <= MAX_PMID_DIGITS:
+        return str(value)
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidIdentifier("pmid", value, "expected a str or int")
     text = str(value) if isinstance(value, int) else _clean(value)
@@ -112,6 +118,8 @@ def strip_doi_tail(doi: str) -> str:
 def _normalize_doi(value: object) -> str:
     if isinstance(value, DOI):
         return value.value
+    if type(value) is str and _PLAIN_DOI.match(value) and strip_doi_tail(value) == value:
+        return value  # already normalized: nothing to unescape, decode or trim
     if not isinstance(value, str):
         raise InvalidIdentifier("doi", value, "expected a str")
     text = _clean(html.unescape(value))

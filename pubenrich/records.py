@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeAlias, Union
 
 import attrs
@@ -473,46 +473,93 @@ def record_from_dict(data: Mapping[str, Any]) -> PubmedRecord:
 _IDS = (PMID, PMCID, DOI)
 
 
+_REQUIRED = object()
+
+
+@functools.cache
+def _defaults(cls: Any) -> tuple[tuple[str, Any], ...]:
+    """Each field's name and default value (``_REQUIRED`` when it has none)."""
+    out = []
+    for f in attrs.fields(cls):
+        if f.default is attrs.NOTHING:
+            out.append((f.name, _REQUIRED))
+        elif isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+            out.append((f.name, f.default.factory()))
+        else:
+            out.append((f.name, f.default))
+    return tuple(out)
+
+
 def _unstructure(value: Any) -> Any:
     if isinstance(value, _IDS):
         return value.value
     if attrs.has(type(value)):
-        return {f.name: _unstructure(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        # Fields still at their default are left out: from_dict restores them, and a smaller
+        # dict is faster to store, read and rebuild (the cache serves thousands a second).
+        out = {}
+        kind: Any = type(value)
+        for name, default in _defaults(kind):
+            field_value = getattr(value, name)
+            if default is _REQUIRED or field_value != default:
+                out[name] = _unstructure(field_value)
+        return out
     if isinstance(value, tuple | list):
         return [_unstructure(v) for v in value]
     return value
 
 
+Converter = Callable[[Any], Any]
+
+
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _converter(kind: Any) -> Converter:
+    """A function that builds a value of ``kind`` from its JSON form, made once per type.
+
+    Compiling the walk over the type once (rather than inspecting types per value) is what
+    lets a cache serve tens of thousands of records a second.
+    """
+    origin = typing.get_origin(kind)
+    if origin in (Union, types.UnionType):
+        (inner,) = [a for a in typing.get_args(kind) if a is not type(None)]
+        convert = _converter(inner)
+        return lambda value: None if value is None else convert(value)
+    if origin is tuple:
+        item = _converter(typing.get_args(kind)[0])
+
+        def sequence(value: Any) -> tuple[Any, ...]:
+            if not isinstance(value, list | tuple):
+                raise TypeError(f"expected a list, got {type(value).__name__}")
+            return tuple(map(item, value))
+
+        return sequence
+    if kind in _IDS:
+        return typing.cast(Converter, kind)
+    if isinstance(kind, type) and attrs.has(kind):
+        name = kind.__name__
+        fields: dict[str, Converter] = {}  # filled at first use: types may nest themselves
+
+        def build(value: Any) -> Any:
+            if not fields:
+                hints = typing.get_type_hints(kind)
+                fields.update({f.name: _converter(hints[f.name]) for f in attrs.fields(kind)})
+            if type(value) is not dict:  # JSON objects are dicts; type() is cheaper than an ABC
+                raise TypeError(f"expected an object for {name}")
+            try:
+                return kind(**{k: fields[k](v) for k, v in value.items()})
+            except KeyError as exc:
+                raise KeyError(f"unknown field {exc} for {name}") from None
+
+        return build
+    if kind in (int, str, bool):
+
+        def scalar(value: Any) -> Any:
+            if type(value) is not kind:
+                raise TypeError(f"expected {kind.__name__}, got {value!r}")
+            return value
+
+        return scalar
+    return lambda value: value
 
 
 def _structure(kind: Any, value: Any) -> Any:
-    origin = typing.get_origin(kind)
-    if origin in (Union, types.UnionType):
-        options = [a for a in typing.get_args(kind) if a is not type(None)]
-        if value is None:
-            return None
-        return _structure(options[0], value)
-    if origin is tuple:
-        (item, _) = typing.get_args(kind)
-        if not isinstance(value, list | tuple):
-            raise TypeError(f"expected a list, got {type(value).__name__}")
-        return tuple(_structure(item, v) for v in value)
-    if kind in _IDS:
-        return kind(value)
-    if isinstance(kind, type) and attrs.has(kind):
-        if not isinstance(value, Mapping):
-            raise TypeError(f"expected an object for {kind.__name__}")
-        hints = _hints(kind)
-        names = {f.name for f in attrs.fields(kind)}
-        unknown = set(value) - names
-        if unknown:
-            raise KeyError(f"unknown fields for {kind.__name__}: {sorted(unknown)}")
-        return kind(**{k: _structure(hints[k], v) for k, v in value.items()})
-    if kind is bool and not isinstance(value, bool):
-        raise TypeError(f"expected a bool, got {value!r}")
-    if kind in (int, str) and not isinstance(value, kind):
-        raise TypeError(f"expected {kind.__name__}, got {value!r}")
-    return value
+    return _converter(kind)(value)
