@@ -24,7 +24,7 @@ def record(i: int) -> dict[str, object]:
     return {
         "type": "article",
         "schema": 1,
-        "pmid": str(30000000 + i),
+        "pmid": str(98000000 + i),
         "doi": f"10.5555/synthetic.{i}",
         "title": f"Synthetic record {i}: {words}",
         "authors": [
@@ -49,7 +49,7 @@ def record(i: int) -> dict[str, object]:
 
 def run(n: int, folder: Path) -> None:
     path = folder / f"bench-{n}.sqlite3"
-    keys = [str(30000000 + i) for i in range(n)]
+    keys = [str(98000000 + i) for i in range(n)]
     size = sum(len(str(record(i))) for i in range(100)) / 100
     with SqliteCache(path) as cache:
         started = time.perf_counter()

@@ -68,7 +68,7 @@ _JOURNALS = (
     ("Imaginary Clinical Studies", "Imag Clin Stud", "9999-0005"),
 )
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-_PMC_OFFSET = 1000001
+_PMC_OFFSET = 90000001  # beyond real PMCIDs, so no synthetic id names a real paper
 
 _EFETCH_HEAD = (
     b'<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, '
@@ -129,7 +129,8 @@ class SyntheticUniverse:
     Each PMID's facts come from a random generator seeded by ``(seed, pmid)``, so a record
     never depends on which others were asked for. About 2% of the PMIDs are unknown, about
     90% of the records have a DOI ``10.5555/synthetic.<pmid>`` and about 60% are in PMC with
-    PMCID ``PMC<pmid - first_pmid + 1000001>``.
+    PMCID ``PMC<pmid - first_pmid + 90000001>``. Both ranges lie beyond every real PMID and
+    PMCID, so no synthetic id can be mistaken for a real paper.
 
     Args:
         size: how many consecutive PMIDs the universe spans.
@@ -137,7 +138,7 @@ class SyntheticUniverse:
         first_pmid: the first PMID of the span.
     """
 
-    def __init__(self, size: int = 1000, seed: int = 0, first_pmid: int = 30000001) -> None:
+    def __init__(self, size: int = 1000, seed: int = 0, first_pmid: int = 98000001) -> None:
         if size < 1 or first_pmid < 1:
             raise ValueError("size and first_pmid must be positive")
         self.size = size

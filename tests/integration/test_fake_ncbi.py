@@ -81,7 +81,7 @@ def test_universe_looks_up_doi_any_case_and_pmcid() -> None:
     """DOIs resolve case-insensitively and PMCIDs follow the documented offset."""
     rec = next(r for r in UNIVERSE.records() if r.doi and r.pmcid)
     assert UNIVERSE.pmid_for_doi(rec.doi.upper()) == rec.pmid
-    assert rec.pmcid == f"PMC{int(rec.pmid) - UNIVERSE.first_pmid + 1000001}"
+    assert rec.pmcid == f"PMC{int(rec.pmid) - UNIVERSE.first_pmid + 90000001}"
     assert UNIVERSE.pmid_for_pmcid(rec.pmcid) == rec.pmid
     assert rec.title.startswith(f"Synthetic record {rec.pmid}: ")
 
@@ -538,7 +538,7 @@ def test_cli_serves_on_loopback() -> None:
             url = proc.stdout.readline().split(" at ")[1].strip()
             assert url.startswith("http://127.0.0.1:")
             reply = requests.get(
-                url + "efetch.fcgi", params={"db": "pubmed", "id": "30000001"}, timeout=5
+                url + "efetch.fcgi", params={"db": "pubmed", "id": "98000001"}, timeout=5
             )
             assert reply.content.endswith(b"</PubmedArticleSet>")
         finally:

@@ -1,0 +1,100 @@
+"""Parse a 10,000-record efetch body: pubenrich's parser against Bio.Entrez.read.
+
+Usage: python benchmarks/bench_parse.py [N]     (default 10000)
+
+The body is built from the real PubMed samples in ../shared/ncbi-samples when present (records
+renumbered to distinct PMIDs), else from the project's hand-built fixture. Both parsers read the
+same bytes in the same run; the DOCTYPE names pubmed_250101.dtd, which biopython bundles, so
+Bio.Entrez needs no network. Peak memory is measured with tracemalloc while streaming.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import time
+import tracemalloc
+from pathlib import Path
+
+from Bio import Entrez
+
+from pubenrich import parse_pubmed_xml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "ncbi-samples" / "efetch_pubmed_xml"
+FIXTURE = ROOT / "tests" / "fixtures" / "pubmed" / "synthetic_features.xml"
+HEAD = (
+    b'<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, '
+    b'1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
+    b"<PubmedArticleSet>"
+)
+RECORD = re.compile(rb"<PubmedArticle>.*?</PubmedArticle>", re.S)
+PMID = re.compile(rb'(<MedlineCitation[^>]*>\s*<PMID Version="\d+">)\d+(</PMID>)')
+
+
+def source_records() -> list[bytes]:
+    # Only samples written under the 2024/2025 DTDs: Bio.Entrez checks records against the
+    # one DTD the DOCTYPE names, and older records hold elements that DTD no longer has.
+    files = [
+        f
+        for f in sorted(SHARED.glob("*.xml"))
+        if SHARED.is_dir()
+        if b"pubmed_250101.dtd" in f.read_bytes()[:400]
+        or b"pubmed_240101.dtd" in f.read_bytes()[:400]
+    ] or [FIXTURE]
+    records = [m.group(0) for f in files for m in RECORD.finditer(f.read_bytes())]
+    return [r for r in records if PMID.search(r)]
+
+
+def body(n: int) -> bytes:
+    records = source_records()
+    parts = []
+    for i in range(n):
+        record = records[i % len(records)]
+        parts.append(PMID.sub(rb"\g<1>" + str(90_000_000 + i).encode() + rb"\g<2>", record, 1))
+    return HEAD + b"".join(parts) + b"</PubmedArticleSet>"
+
+
+def timed(label: str, n: int, run: object) -> float:
+    started = time.perf_counter()
+    count = run()  # type: ignore[operator]
+    elapsed = time.perf_counter() - started
+    print(f"{label:<28} {count:>7,} records  {elapsed:7.2f} s  {n / elapsed:>9,.0f} records/s")
+    return elapsed
+
+
+def peak_mib(data: bytes) -> float:
+    tracemalloc.start()
+    for _ in parse_pubmed_xml(data):
+        pass
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=10_000)
+    n = parser.parse_args().n
+    data = body(n)
+    print(f"body: {n:,} records, {len(data) / 2**20:.1f} MiB, from {len(source_records())} sources")
+    ours = timed("pubenrich.parse_pubmed_xml", n, lambda: sum(1 for _ in parse_pubmed_xml(data)))
+    try:
+        theirs = timed(
+            "Bio.Entrez.read",
+            n,
+            lambda: len(Entrez.read(io.BytesIO(data))["PubmedArticle"]),
+        )
+        print(f"speed-up: {theirs / ours:.1f}x")
+    except Exception as exc:
+        print(f"Bio.Entrez.read failed: {type(exc).__name__}: {exc}")
+    print("peak traced memory while streaming (input bytes excluded):")
+    for size in (1_000, 10_000, 50_000):
+        sample = body(size)
+        mib = len(sample) / 2**20
+        print(f"  {size:>6,} records ({mib:6.1f} MiB input): {peak_mib(sample):6.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
