@@ -197,10 +197,23 @@ class Fetcher:
         return outcomes
 
     def _efetch(self, misses: Sequence[str]) -> dict[str, FetchResult]:
+        outcomes, absent = self._efetch_round(misses)
+        # NCBI leaves unknown PMIDs out of a reply, and under load sometimes leaves out known
+        # ones too: ask once more for the absent ones before calling them not found.
+        if absent:
+            again, still_absent = self._efetch_round(absent)
+            outcomes.update(again)
+            for key in still_absent:
+                outcomes[key] = FetchResult(None, PMID(key), "not_found")
+        self._store(outcomes)
+        return outcomes
+
+    def _efetch_round(self, keys: Sequence[str]) -> tuple[dict[str, FetchResult], list[str]]:
+        """One pass of efetch over ``keys``: the outcomes, and the PMIDs the replies left out."""
         outcomes: dict[str, FetchResult] = {}
         absent: list[str] = []
         for ids, body in isolate_batches(
-            self.client.efetch, misses, self.config.batch_size, lambda b: len(b.ids)
+            self.client.efetch, keys, self.config.batch_size, lambda b: len(b.ids)
         ):
             if isinstance(body, PubenrichError):
                 for key in ids:
@@ -214,30 +227,7 @@ class Fetcher:
                     outcomes[key] = FetchResult(None, PMID(key), "error", error=failure)
                 else:
                     absent.append(key)
-        # NCBI leaves unknown PMIDs out of a reply, and under load sometimes leaves out known
-        # ones too: ask once more for the absent ones before calling them not found.
-        if absent:
-            recheck = self._efetch_again(absent)
-            for key in absent:
-                outcomes[key] = recheck.get(key) or FetchResult(None, PMID(key), "not_found")
-        self._store(outcomes)
-        return outcomes
-
-    def _efetch_again(self, absent: Sequence[str]) -> dict[str, FetchResult]:
-        outcomes: dict[str, FetchResult] = {}
-        for ids, body in isolate_batches(
-            self.client.efetch, absent, self.config.batch_size, lambda b: len(b.ids)
-        ):
-            if isinstance(body, PubenrichError):
-                for key in ids:
-                    outcomes[key] = FetchResult(None, PMID(key), "error", error=body)
-                continue
-            got, failure = self._parse_batch(body.body)
-            outcomes.update(got)
-            if failure is not None:
-                for key in ids:
-                    outcomes.setdefault(key, FetchResult(None, PMID(key), "error", error=failure))
-        return outcomes
+        return outcomes, absent
 
     @staticmethod
     def _parse_batch(body: bytes) -> tuple[dict[str, FetchResult], ParseError | None]:
