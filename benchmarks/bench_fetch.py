@@ -42,29 +42,21 @@ def main() -> None:
     pmids = [str(p) for p in universe.pmids()]
     with FakeNcbi(universe, latency=args.latency) as fake, tempfile.TemporaryDirectory() as tmp:
         config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url, api_key="bench-key")
-        cache_path = Path(tmp) / "bench.sqlite3"
-        wall, counts = fetch_all(config, cache_path, pmids[: args.cold])
-        cold_requests = sum(fake.stats.snapshot()["requests"].values())
-        print(
-            f"cold  N={args.cold:>7,}  requests={cold_requests:>4}  wall={wall:6.2f}s  "
-            f"statuses={counts}"
-        )
-        fake.reset_stats()
-        wall, counts = fetch_all(config, cache_path, pmids[: args.cold])
-        warm_requests = sum(fake.stats.snapshot()["requests"].values())
-        print(
-            f"warm  N={args.cold:>7,}  requests={warm_requests:>4}  wall={wall:6.2f}s  "
-            f"{args.cold / wall:,.0f} records/s from SqliteCache"
-        )
-        fake.reset_stats()
-        big_path = Path(tmp) / "big.sqlite3"
-        wall, counts = fetch_all(config, big_path, pmids[: args.big])
+
+        def run(label: str, cache_name: str, n: int) -> tuple[float, int, dict[str, int]]:
+            fake.reset_stats()
+            wall, counts = fetch_all(config, Path(tmp) / cache_name, pmids[:n])
+            sent = sum(fake.stats.snapshot()["requests"].values())
+            print(f"{label:<5} N={n:>7,}  requests={sent:>4}  wall={wall:6.2f}s  ", end="")
+            return wall, sent, counts
+
+        _, _, counts = run("cold", "bench.sqlite3", args.cold)
+        print(f"statuses={counts}")
+        wall, _, _ = run("warm", "bench.sqlite3", args.cold)
+        print(f"{args.cold / wall:,.0f} records/s from SqliteCache")
+        run("big", "big.sqlite3", args.big)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        big_requests = sum(fake.stats.snapshot()["requests"].values())
-        print(
-            f"big   N={args.big:>7,}  requests={big_requests:>4}  wall={wall:6.2f}s  "
-            f"peak RSS of the whole process {rss:,.0f} MiB (server included)"
-        )
+        print(f"peak RSS of the whole process {rss:,.0f} MiB (server included)")
 
 
 if __name__ == "__main__":
