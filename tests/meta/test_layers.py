@@ -42,6 +42,7 @@ OWNERS: dict[str, set[str]] = {
     "responses": {"testing"},
     "tenacity": {"retry"},
     "sqlite3": {"cache", "mirror"},
+    "orjson": {"cache"},
     "Bio": {"medline"},
     "socket": {"testing"},
     "http.server": {"testing"},
