@@ -9,13 +9,21 @@ in memory, and results come out per input, in input order, as each window comple
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, Literal, TypeVar
 
 import attrs
 
-from pubenrich.cache import DOI_TO_PMID, PMCID_TO_PMID, PMID_TO_IDS, RECORDS, Cache
+from pubenrich.cache import (
+    DOI_TO_PMID,
+    PMCID_TO_PMID,
+    PMID_TO_IDS,
+    RECORDS,
+    Cache,
+    CacheEntry,
+)
 from pubenrich.config import Config
 from pubenrich.errors import (
     InvalidIdentifier,
@@ -157,7 +165,12 @@ class Fetcher:
     # ------------------------------------------------------------------ records
 
     def fetch(self, pmids: Iterable[Any], *, refresh: bool = False) -> Iterator[FetchResult]:
-        """One :class:`FetchResult` per input, in input order; see ``Enricher.fetch``."""
+        """One :class:`FetchResult` per input, in input order; see ``Enricher.fetch``.
+
+        A window's cached records are rebuilt one at a time as their results are yielded, not
+        all before the first: a record the caller drops then dies young, which keeps memory
+        flat and spares the garbage collector most of its work on a warm cache.
+        """
         for window in _windows(pmids, self.config.batch_size * WINDOW_BATCHES):
             parsed: list[tuple[Any, PMID | InvalidIdentifier]] = []
             for value in window:
@@ -165,47 +178,69 @@ class Fetcher:
                     parsed.append((value, PMID(value)))
                 except InvalidIdentifier as exc:
                     parsed.append((value, exc))
-            keys = list(dict.fromkeys(p.value for _, p in parsed if isinstance(p, PMID)))
-            outcomes = self.records(keys, refresh=refresh)
+            counts = Counter(p.value for _, p in parsed if isinstance(p, PMID))
+            keys = list(counts)
+            hits = {} if refresh else self._cached(keys)
+            outcomes = self._unbuilt(keys, hits)
             for value, pmid in parsed:
                 if isinstance(pmid, InvalidIdentifier):
                     yield FetchResult(input=value, pmid=None, status="invalid", error=pmid)
-                else:
-                    # Built directly rather than by attrs.evolve: this loop runs per input,
-                    # tens of thousands a second from a warm cache.
-                    done = outcomes[pmid.value]
-                    yield FetchResult(
-                        value, done.pmid, done.status, done.record, done.error, done.from_cache
-                    )
+                    continue
+                key = pmid.value
+                done = outcomes.get(key)
+                if done is None:
+                    done = self._rebuild(key, hits.pop(key))
+                    if counts[key] > 1:  # a repeated input shares its record
+                        outcomes[key] = done
+                # Built directly rather than by attrs.evolve: this loop runs per input,
+                # tens of thousands a second from a warm cache.
+                yield FetchResult(
+                    value, done.pmid, done.status, done.record, done.error, done.from_cache
+                )
 
     def records(self, keys: Sequence[str], *, refresh: bool = False) -> dict[str, FetchResult]:
         """Results for unique normalized PMIDs: cache first, then efetch for the misses."""
-        outcomes: dict[str, FetchResult] = {}
-        if not refresh:
-            hits = self.cache.get_many(RECORDS, keys, version=SCHEMA_VERSION)
-            # Decode and rebuild one entry at a time, dropping each as it is done, so that
-            # only one decoded dict is alive at once (a warm cache reads ~20k records/s).
-            while hits:
-                key, entry = hits.popitem()
-                value = None if entry.negative else entry.value
-                if value is None:
-                    outcomes[key] = FetchResult(None, PMID(key), "not_found", from_cache=True)
-                    continue
-                try:
-                    # The cache holds what _store wrote with to_dict: read it back trusted.
-                    record = record_from_dict(value, trusted=True)
-                except ParseError as exc:  # an unreadable entry is a miss, not a failure
-                    log.warning("cached record %s is unreadable (%s); fetching again", key, exc)
-                    continue
-                outcomes[key] = _found(key, record, from_cache=True)
-        misses = [key for key in keys if key not in outcomes]
-        if misses and self.config.offline:
-            for key in misses:
-                miss = OfflineMiss(f"offline mode: PMID {key} is not in the cache")
-                outcomes[key] = FetchResult(None, PMID(key), "offline_miss", error=miss)
-        elif misses:
-            outcomes.update(self._efetch(misses))
+        hits = {} if refresh else self._cached(keys)
+        outcomes = self._unbuilt(keys, hits)
+        for key, entry in hits.items():
+            outcomes[key] = self._rebuild(key, entry)
         return outcomes
+
+    def _cached(self, keys: Sequence[str]) -> dict[str, CacheEntry]:
+        return self.cache.get_many(RECORDS, keys, version=SCHEMA_VERSION)
+
+    def _unbuilt(self, keys: Sequence[str], hits: dict[str, CacheEntry]) -> dict[str, FetchResult]:
+        """Results for every key but the cached records: known-absent ones, and the misses
+        (fetched, or offline misses). ``hits`` is left holding the cached records only."""
+        outcomes: dict[str, FetchResult] = {}
+        for key in [key for key, entry in hits.items() if entry.negative]:
+            del hits[key]
+            outcomes[key] = FetchResult(None, PMID(key), "not_found", from_cache=True)
+        outcomes.update(
+            self._missed([key for key in keys if key not in hits and key not in outcomes])
+        )
+        return outcomes
+
+    def _missed(self, misses: Sequence[str]) -> dict[str, FetchResult]:
+        if not misses:
+            return {}
+        if not self.config.offline:
+            return self._efetch(misses)
+        outcomes: dict[str, FetchResult] = {}
+        for key in misses:
+            miss = OfflineMiss(f"offline mode: PMID {key} is not in the cache")
+            outcomes[key] = FetchResult(None, PMID(key), "offline_miss", error=miss)
+        return outcomes
+
+    def _rebuild(self, key: str, entry: CacheEntry) -> FetchResult:
+        """The result of a cached record; an unreadable entry is a miss, not a failure."""
+        try:
+            # The cache holds what _store wrote with to_dict: read it back trusted.
+            record = record_from_dict(entry.value, trusted=True)
+        except ParseError as exc:
+            log.warning("cached record %s is unreadable (%s); fetching again", key, exc)
+            return self._missed([key])[key]
+        return _found(key, record, from_cache=True)
 
     def _efetch(self, misses: Sequence[str]) -> dict[str, FetchResult]:
         outcomes, absent = self._efetch_round(misses)
