@@ -291,11 +291,11 @@ class Fetcher:
         return got, None
 
     def _store(self, outcomes: dict[str, FetchResult]) -> None:
-        """Cache what NCBI said: records, and "no such PMID"; never errors."""
-        found = {
+        """Cache what NCBI said: records, deletions and "no such PMID"; never errors."""
+        found = {  # a deletion is an answer too, kept as long as a record
             key: r.record.to_dict()
             for key, r in outcomes.items()
-            if r.status == "found" and r.record is not None and not r.from_cache
+            if r.status in ("found", "deleted") and r.record is not None and not r.from_cache
         }
         missing = [key for key, r in outcomes.items() if r.status == "not_found"]
         if found:

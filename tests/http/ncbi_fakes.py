@@ -37,9 +37,9 @@ def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-def efetch_body(pmids: Iterable[str]) -> bytes:
+def efetch_body(pmids: Iterable[str], deleted: Iterable[str] = ()) -> bytes:
     """A synthetic PubMed efetch reply in NCBI's 2025 layout: records concatenated, no newline
-    between them, none after the closing tag."""
+    between them, none after the closing tag; ``deleted`` PMIDs in one DeleteCitation."""
     records = "".join(
         f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">'
         f'<PMID Version="1">{pmid}</PMID><Article PubModel="Print"><ArticleTitle>'
@@ -47,6 +47,8 @@ def efetch_body(pmids: Iterable[str]) -> bytes:
         f"</PubmedArticle>"
         for pmid in pmids
     )
+    if gone := "".join(f'<PMID Version="1">{pmid}</PMID>' for pmid in deleted):
+        records += f"<DeleteCitation>{gone}</DeleteCitation>"
     return (
         '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, '
         '1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'

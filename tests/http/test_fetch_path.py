@@ -12,8 +12,17 @@ import pytest
 import responses
 from ncbi_fakes import API_KEY, EMAIL, EUTILS, IDCONV, FakeClock, efetch_body
 
-from pubenrich import Config, Enricher, EutilsClient, MemoryCache, SqliteCache
-from pubenrich.cache import Cache
+from pubenrich import (
+    PMID,
+    Config,
+    DeletedCitation,
+    Enricher,
+    EutilsClient,
+    MemoryCache,
+    SqliteCache,
+)
+from pubenrich.cache import RECORDS, Cache
+from pubenrich.records import SCHEMA_VERSION
 
 EFETCH = EUTILS + "efetch.fcgi"
 
@@ -27,10 +36,12 @@ def _params(request: Any) -> dict[str, str]:
 
 
 class PubMed:
-    """A `responses` callback answering efetch for the PMIDs it knows; records every ask."""
+    """A `responses` callback answering efetch for the PMIDs it knows (and listing the deleted
+    ones in a DeleteCitation); records every ask."""
 
-    def __init__(self, known: set[str]) -> None:
+    def __init__(self, known: set[str], deleted: frozenset[str] = frozenset()) -> None:
         self.known = known
+        self.deleted = deleted
         self.asked: list[list[str]] = []
 
     def __call__(self, request: Any) -> tuple[int, dict[str, str], bytes]:
@@ -39,7 +50,7 @@ class PubMed:
         return (
             200,
             {"Content-Type": "text/xml; charset=UTF-8"},
-            efetch_body(i for i in ids if i in self.known),
+            efetch_body((i for i in ids if i in self.known), [i for i in ids if i in self.deleted]),
         )
 
 
@@ -106,6 +117,69 @@ def test_order_and_count_kept_over_duplicates_unknown_and_invalid(
     assert pubmed.asked == [["99000001", "99000002", "99000009", "99000003"], ["99000009"]]
 
 
+def test_deleted_pmids_come_back_deleted_in_place_and_are_remembered(
+    mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher]
+) -> None:
+    """A PMID NCBI lists in a DeleteCitation comes back `deleted` at its place, then from cache."""
+    pubmed = PubMed({"99000001", "99000003"}, deleted=frozenset({"99000002"}))
+    mocked.add_callback(responses.GET, EFETCH, callback=pubmed)
+    enricher = make_enricher()
+    inputs = ["99000001", "99000002", "99000003", "99000002"]
+    first = list(enricher.fetch(inputs))
+    assert [(r.input, r.status) for r in first] == list(
+        zip(inputs, ["found", "deleted", "found", "deleted"], strict=True)
+    )
+    assert isinstance(first[1].record, DeletedCitation)
+    assert PMID("99000002") in first[1].record.pmids
+    asked = len(pubmed.asked)
+    again = list(enricher.fetch(["99000002"]))
+    assert [(r.status, r.from_cache) for r in again] == [("deleted", True)]
+    assert len(pubmed.asked) == asked
+
+
+def test_a_cached_pmid_repeated_in_the_input_comes_back_each_time(
+    mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher]
+) -> None:
+    """Repeats of a cached PMID, in any form, each get a result carrying the same record."""
+    mocked.add_callback(responses.GET, EFETCH, callback=PubMed({"99000001", "99000002"}))
+    enricher = make_enricher()
+    list(enricher.fetch(["99000001", "99000002"]))
+    inputs: list[Any] = ["99000001", 99000002, "PMID: 99000001", "99000001"]
+    results = list(enricher.fetch(inputs))
+    assert [r.input for r in results] == inputs
+    assert all(r.ok and r.from_cache for r in results)
+    assert [r.record.pmid.value for r in results if r.record] == [
+        "99000001",
+        "99000002",
+        "99000001",
+        "99000001",
+    ]
+    assert results[0].record == results[2].record == results[3].record
+
+
+def test_an_unreadable_cached_record_is_fetched_again(
+    mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher]
+) -> None:
+    """A cached entry that no longer reads as a record is a miss: asked again, found, in place."""
+    pubmed = PubMed({"99000001", "99000002"})
+    mocked.add_callback(responses.GET, EFETCH, callback=pubmed)
+    cache = MemoryCache()
+    enricher = make_enricher(cache)
+    list(enricher.fetch(["99000001"]))
+    broken = {"type": "article", "schema": SCHEMA_VERSION, "pmid": ["not", "a", "pmid"]}
+    cache.put_many(RECORDS, {"99000002": broken}, version=SCHEMA_VERSION)
+    pubmed.asked.clear()
+    results = list(enricher.fetch(["99000001", "99000002", "99000001"]))
+    assert [(r.status, r.from_cache) for r in results] == [
+        ("found", True),
+        ("found", False),
+        ("found", True),
+    ]
+    assert pubmed.asked == [["99000002"]]
+    (again,) = enricher.fetch(["99000002"])
+    assert again.from_cache
+
+
 def test_not_found_is_cached_until_its_negative_ttl(
     mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher], tmp_path: Path
 ) -> None:
@@ -137,6 +211,27 @@ def test_errors_are_not_cached(
     mocked.replace(responses.GET, EFETCH, body=efetch_body(["99000001"]), status=200)
     (second,) = enricher.fetch(["99000001"])
     assert second.status == "found"
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        pytest.param(b"<eFetchResult><ERROR>Invalid id list</ERROR></eFetchResult>\n", id="ncbi"),
+        pytest.param(efetch_body(["99000001"])[:-60], id="truncated-xml"),
+        pytest.param(b"<html><body>Proxy error</body></html>", id="html"),
+    ],
+)
+def test_failed_answers_are_not_cached(
+    mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher], failure: bytes
+) -> None:
+    """An NCBI error body or a reply that does not parse is `error`, and asked again next time."""
+    mocked.add(responses.GET, EFETCH, body=failure, content_type="text/xml")
+    cache = MemoryCache()
+    enricher = make_enricher(cache, max_attempts=1)
+    assert [r.status for r in enricher.fetch(["99000001"])] == ["error"]
+    assert cache.info().entries == {}
+    mocked.replace(responses.GET, EFETCH, body=efetch_body(["99000001"]), status=200)
+    assert [(r.status, r.from_cache) for r in enricher.fetch(["99000001"])] == [("found", False)]
 
 
 def test_a_failed_batch_fails_only_its_own_ids(
