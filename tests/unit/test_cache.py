@@ -12,6 +12,7 @@ import pytest
 
 from pubenrich.cache import (
     DAY,
+    LAYOUT_VERSION,
     RECORDS,
     Cache,
     CachePolicy,
@@ -216,6 +217,43 @@ def test_unreadable_file_is_moved_aside_and_rebuilt(
         assert cache.get_many(RECORDS, ["new"], version=1)["new"].value == {"ok": True}
     assert "moved aside" in caplog.text
     assert list(tmp_path.glob("c.sqlite3.corrupt-*"))
+
+
+LAYOUT_1 = """
+CREATE TABLE entries (
+    namespace TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL, value TEXT,
+    stored_at REAL NOT NULL, expires_at REAL, PRIMARY KEY (namespace, key)
+) WITHOUT ROWID;
+CREATE INDEX entries_expiry ON entries (expires_at);
+PRAGMA user_version=1;
+"""
+
+
+def test_a_layout_1_file_is_migrated_keeping_its_entries(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file of the earlier table layout is converted in place: no entry lost, none moved aside."""
+    path = tmp_path / "c.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(LAYOUT_1)
+    rows = [(RECORDS, str(i), 1, f'{{"n": {i}}}', 1.0, None) for i in range(300)]
+    old.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
+    old.execute("INSERT INTO entries VALUES ('doi', 'k', 1, NULL, 1.0, 9e9)")
+    old.commit()
+    old.close()
+    with caplog.at_level(logging.WARNING, logger="pubenrich.cache"), SqliteCache(path) as cache:
+        hits = cache.get_many(RECORDS, [str(i) for i in range(300)], version=1)
+        assert {k: e.value for k, e in hits.items()} == {str(i): {"n": i} for i in range(300)}
+        assert cache.get_many("doi", ["k"], version=1)["k"].negative
+        cache.put_many(RECORDS, {"new": {"ok": True}}, version=1)
+        assert cache.info().entries == {RECORDS: 301, "doi": 1}
+    assert "moved aside" not in caplog.text
+    assert not list(tmp_path.glob("c.sqlite3.corrupt-*"))
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LAYOUT_VERSION
+        assert conn.execute(
+            "SELECT name FROM sqlite_master WHERE name = 'entries_expiry'"
+        ).fetchone()
 
 
 def test_unwritable_location_is_a_cache_error(tmp_path: Path) -> None:
