@@ -465,7 +465,7 @@ def record_from_dict(data: Mapping[str, Any], *, trusted: bool = False) -> Pubme
     Args:
         data: a dict of ``to_dict``'s form.
         trusted: ``data`` is ``to_dict``'s own output read back, as from a cache: skip the
-            per-field type tests (about half the cost of a read), keep every other check.
+            per-field type tests (a third of the cost of a read), keep every other check.
 
     Raises:
         ParseError: an unknown type, another schema version, or a malformed dict.
@@ -594,7 +594,9 @@ def _builder(kind: type, *, trusted: bool = False) -> Converter:
     defaults = dict(_defaults(kind))
     for index, field in enumerate(attrs.fields(kind)):
         code = _field_code(field.name, hints[field.name], index, namespace, trusted=trusted)
-        shared = isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
+        shared = isinstance(field.default, attrs.Factory) and _immutable(  # type: ignore[arg-type]
+            defaults[field.name]
+        )
         if not code and not shared:
             continue
         lines.append(f"    v = get({field.name!r}, _missing)")
@@ -644,6 +646,24 @@ def _field_code(
         return [*check, f"kw[{field!r}] = {unless_none}tuple([_c{index}(x) for x in v])"]
     _lazy(namespace, f"_c{index}", hint, trusted=trusted)
     return [f"kw[{field!r}] = {unless_none}_c{index}(v)"]
+
+
+def _immutable(value: Any) -> bool:
+    """True when ``value`` can be shared by records: a frozen record of immutable values, or
+    an immutable builtin (a factory default such as a dict must stay one per record)."""
+    if isinstance(value, str | bytes | int | float | frozenset) or value is None:
+        return True
+    if isinstance(value, tuple):
+        return all(map(_immutable, value))
+    if not attrs.has(type(value)):
+        return False
+    fields = attrs.fields(type(value))
+    if fields:
+        try:  # a frozen class refuses; setting a field to itself changes nothing otherwise
+            setattr(value, fields[0].name, getattr(value, fields[0].name))
+        except attrs.exceptions.FrozenInstanceError:
+            return all(_immutable(getattr(value, f.name)) for f in fields)
+    return False
 
 
 def _lazy(namespace: dict[str, Any], slot: str, kind: Any, *, trusted: bool) -> None:
