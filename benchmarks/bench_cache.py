@@ -3,7 +3,8 @@
 Usage: python benchmarks/bench_cache.py [N ...]   (default: 10000 100000)
 
 Each value is a synthetic dict shaped like a serialized PubMed record (~4 KB). Reads go in
-batches of 200 keys, as the fetch path asks, and each value is decoded. Peak RSS is the whole process's.
+batches of 200 keys, as the fetch path asks, and decode each value. Peak RSS is the whole
+process's.
 """
 
 from __future__ import annotations
