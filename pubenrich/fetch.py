@@ -189,9 +189,12 @@ class Fetcher:
                 key = pmid.value
                 done = outcomes.get(key)
                 if done is None:
-                    done = self._rebuild(key, hits.pop(key))
+                    done = self._rebuild(key, hits.pop(key), value)
                     if counts[key] > 1:  # a repeated input shares its record
                         outcomes[key] = done
+                    if done.input is value:
+                        yield done
+                        continue
                 # Built directly rather than by attrs.evolve: this loop runs per input,
                 # tens of thousands a second from a warm cache.
                 yield FetchResult(
@@ -232,15 +235,16 @@ class Fetcher:
             outcomes[key] = FetchResult(None, PMID(key), "offline_miss", error=miss)
         return outcomes
 
-    def _rebuild(self, key: str, entry: CacheEntry) -> FetchResult:
-        """The result of a cached record; an unreadable entry is a miss, not a failure."""
+    def _rebuild(self, key: str, entry: CacheEntry, given: Any = None) -> FetchResult:
+        """The result of a cached record, for the input ``given``; an unreadable entry is a
+        miss, not a failure (its result, then fetched, has no input)."""
         try:
             # The cache holds what _store wrote with to_dict: read it back trusted.
             record = record_from_dict(entry.value, trusted=True)
         except ParseError as exc:
             log.warning("cached record %s is unreadable (%s); fetching again", key, exc)
             return self._missed([key])[key]
-        return _found(key, record, from_cache=True)
+        return _found(key, record, from_cache=True, given=given)
 
     def _efetch(self, misses: Sequence[str]) -> dict[str, FetchResult]:
         outcomes, absent = self._efetch_round(misses)
@@ -401,11 +405,13 @@ class Fetcher:
             self.cache.put_missing(namespace, keys, version=MAPPING_VERSION)
 
 
-def _found(key: str, record: PubmedRecord, *, from_cache: bool = False) -> FetchResult:
+def _found(
+    key: str, record: PubmedRecord, *, from_cache: bool = False, given: Any = None
+) -> FetchResult:
     if isinstance(record, DeletedCitation):
-        return FetchResult(None, PMID(key), "deleted", record=record, from_cache=from_cache)
+        return FetchResult(given, PMID(key), "deleted", record=record, from_cache=from_cache)
     pmid = record.pmid if record.pmid.value == key else PMID(key)  # one PMID fewer per record
-    return FetchResult(None, pmid, "found", record=record, from_cache=from_cache)
+    return FetchResult(given, pmid, "found", record=record, from_cache=from_cache)
 
 
 def _kind(ident: Identifier) -> Literal["pmid", "pmcid", "doi"]:

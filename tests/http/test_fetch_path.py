@@ -22,6 +22,7 @@ from pubenrich import (
     SqliteCache,
 )
 from pubenrich.cache import RECORDS, Cache
+from pubenrich.fetch import Fetcher
 from pubenrich.records import SCHEMA_VERSION
 
 EFETCH = EUTILS + "efetch.fcgi"
@@ -178,6 +179,24 @@ def test_an_unreadable_cached_record_is_fetched_again(
     assert pubmed.asked == [["99000002"]]
     (again,) = enricher.fetch(["99000002"])
     assert again.from_cache
+
+
+def test_fetcher_records_maps_each_key_to_its_result(
+    mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher]
+) -> None:
+    """Fetcher.records: cached, fetched and unknown PMIDs, each under its own key."""
+    pubmed = PubMed({"99000001", "99000002"})
+    mocked.add_callback(responses.GET, EFETCH, callback=pubmed)
+    enricher = make_enricher()
+    list(enricher.fetch(["99000001"]))
+    fetcher = Fetcher(enricher.config, enricher.client, enricher.cache)
+    results = fetcher.records(["99000001", "99000002", "99000009"])
+    assert {k: (r.status, r.from_cache) for k, r in results.items()} == {
+        "99000001": ("found", True),
+        "99000002": ("found", False),
+        "99000009": ("not_found", False),
+    }
+    assert all(r.pmid == PMID(k) for k, r in results.items())
 
 
 def test_not_found_is_cached_until_its_negative_ttl(
