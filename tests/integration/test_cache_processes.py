@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -25,6 +26,18 @@ WRITER = textwrap.dedent(
             batch = {str(k): {"by": tag, "k": k, "pad": "x" * 2000} for k in range(i, i + size)}
             cache.put_many("pubmed", batch, version=1)
             print(i + size, flush=True)
+    """
+)
+
+
+READER = textwrap.dedent(
+    """
+    import sys
+    from pubenrich.cache import SqliteCache
+    path, n = sys.argv[1], int(sys.argv[2])
+    with SqliteCache(path) as cache:
+        hits = cache.get_many("pubmed", [str(k) for k in range(n)], version=1)
+        print(sum(entry.value == {"k": int(key)} for key, entry in hits.items()))
     """
 )
 
@@ -74,3 +87,35 @@ def test_a_writer_killed_mid_write_leaves_a_consistent_cache(tmp_path: Path) -> 
         assert len(hits) == stored
         cache.put_many(RECORDS, {"after": {"ok": True}}, version=1)
         assert cache.get_many(RECORDS, ["after"], version=1)
+
+
+def test_two_processes_opening_a_layout_1_file_at_once_both_read_it_whole(
+    tmp_path: Path,
+) -> None:
+    """Both processes migrate-or-wait on the old table layout; neither loses or moves a thing."""
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE entries (namespace TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT"
+        " NULL, value TEXT, stored_at REAL NOT NULL, expires_at REAL, PRIMARY KEY (namespace,"
+        " key)) WITHOUT ROWID; CREATE INDEX entries_expiry ON entries (expires_at);"
+        " PRAGMA user_version=1;"
+    )
+    rows = [("pubmed", str(k), 1, f'{{"k": {k}}}', 1.0, None) for k in range(20_000)]
+    old.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
+    old.commit()
+    old.close()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(path), "20000"],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(2)
+    ]
+    outputs = [reader.communicate(timeout=120)[0] for reader in readers]
+    assert [reader.returncode for reader in readers] == [0, 0]
+    assert [int(out) for out in outputs] == [20_000, 20_000]
+    assert not list(tmp_path.glob("old.sqlite3.corrupt-*"))
