@@ -206,20 +206,29 @@ def _month_of(text: str | None) -> int | None:
 
 def _date(element: _Element) -> PartialDate:
     """A structured date (``Year``/``Month``/``Day``/``Season``) or a ``MedlineDate``."""
-    parts: dict[str, _Element] = {}
+    # Several per record (the History): one pass, the first of each tag wins, as find() would.
+    year = month = day = season = None
     for child in element:
-        parts.setdefault(child.tag, child)
-    medline = parts.get("MedlineDate")
-    if medline is not None:
-        return parse_medline_date(_text(medline))
-    year, month, day, season = (parts.get(tag) for tag in ("Year", "Month", "Day", "Season"))
-    day_number = _int(day.text) if day is not None else None
-    season_text = season.text.strip() if season is not None and season.text else None
+        tag = child.tag
+        if tag == "Year":
+            if year is None:
+                year = child.text or ""
+        elif tag == "Month":
+            if month is None:
+                month = child.text or ""
+        elif tag == "Day":
+            if day is None:
+                day = child.text or ""
+        elif tag == "MedlineDate":
+            return parse_medline_date(_text(child))
+        elif tag == "Season" and season is None:
+            season = (child.text or "").strip()
+    day_number = _int(day)
     return PartialDate(
-        year=_int(year.text) if year is not None else None,
-        month=_month_of(month.text) if month is not None else None,
-        day=day_number if day_number and 1 <= day_number <= 31 else None,
-        season=_SEASON.get(season_text.lower(), season_text) if season_text else None,
+        _int(year),
+        _month_of(month),
+        day_number if day_number and 1 <= day_number <= 31 else None,
+        _SEASON.get(season.lower(), season) if season else None,
     )
 
 
@@ -307,38 +316,37 @@ def _identifier(element: _Element) -> str:
 
 
 def _affiliation(element: _Element) -> Affiliation | None:
-    name = ""
-    seen = False
+    name = None
     identifiers = []
     for child in element:
         tag = child.tag
-        if tag == "Affiliation" and not seen:
-            name, seen = _text(child), True
+        if tag == "Affiliation":
+            if name is None:
+                name = _text(child)
         elif tag == "Identifier":
             identifiers.append(_identifier(child))
-    return Affiliation(name=name, identifiers=tuple(identifiers)) if name else None
+    return Affiliation(name, tuple(identifiers)) if name else None
 
 
-_NAME_FIELDS = {
-    "LastName": "last_name",
-    "ForeName": "fore_name",
-    "Initials": "initials",
-    "Suffix": "suffix",
-    "CollectiveName": "collective_name",
-}
+_NAME_INDEX = {"LastName": 0, "ForeName": 1, "Initials": 2, "Suffix": 3, "CollectiveName": 4}
 
 
 def _author(element: _Element) -> Author:
-    fields: dict[str, Any] = {}
+    # Hot (tens of thousands per body): plain locals and positional arguments, no helpers
+    # for leaf text.
+    names: list[str | None] = [None] * 5
+    seen = [False] * 5
     identifiers = []
     affiliations = []
     orcid = None
     for child in element:
         tag = child.tag
-        name = _NAME_FIELDS.get(tag)
-        if name is not None:
-            if name not in fields:
-                fields[name] = _opt(child)
+        index = _NAME_INDEX.get(tag)
+        if index is not None:
+            if not seen[index]:
+                seen[index] = True
+                value = "".join(child.itertext()) if len(child) else child.text
+                names[index] = value.strip() or None if value else None
         elif tag == "AffiliationInfo":
             affiliation = _affiliation(child)
             if affiliation is not None:
@@ -350,13 +358,19 @@ def _author(element: _Element) -> Author:
                 orcid = value
             if value:
                 identifiers.append(f"{source}:{value}")
+    get = element.get
+    contrib, valid = get("EqualContrib"), get("ValidYN")
     return Author(
-        affiliations=tuple(affiliations),
-        orcid=orcid,
-        identifiers=tuple(identifiers),
-        equal_contrib=_yes(element, "EqualContrib"),
-        valid=_yes(element, "ValidYN", default=True),
-        **fields,
+        names[0],
+        names[1],
+        names[2],
+        names[3],
+        names[4],
+        tuple(affiliations),
+        orcid,
+        tuple(identifiers),
+        contrib == "Y",
+        valid is None or valid == "Y",
     )
 
 
@@ -433,26 +447,26 @@ def _references(element: _Element) -> list[Reference]:
 
     The hottest loop of the parser (a record often cites fifty papers): one flat pass over
     only the three tags that matter, filtered by lxml in C, instead of a walk per reference.
+    ``ArticleId`` holds only text (``#PCDATA`` in the DTD), so its ``.text`` is the value.
     """
-    found = []
+    found: list[Reference] = []
     citation: str | None = None
-    ids: list[ArticleId] = []
-    started = False
+    ids: list[ArticleId] | None = None
     for node in element.iter("Reference", "Citation", "ArticleId"):
         tag = node.tag
-        if tag == "Reference":
-            if started:
-                found.append(Reference(citation or "", tuple(ids)))
-            citation, ids, started = None, [], True
-            continue
-        value = "".join(node.itertext()) if len(node) else node.text
-        value = value.strip() if value else ""
-        if tag == "Citation":
+        if tag == "ArticleId":
+            value = node.text
+            if value and ids is not None and (value := value.strip()):
+                ids.append(ArticleId(node.get("IdType", ""), value))
+        elif tag == "Citation":
             if citation is None:
-                citation = value
-        elif value:
-            ids.append(ArticleId(node.get("IdType", ""), value))
-    if started:
+                value = "".join(node.itertext()) if len(node) else node.text
+                citation = value.strip() if value else ""
+        else:
+            if ids is not None:
+                found.append(Reference(citation or "", tuple(ids)))
+            citation, ids = None, []
+    if ids is not None:
         found.append(Reference(citation or "", tuple(ids)))
     return found
 
