@@ -123,7 +123,8 @@ def _open(source: Source) -> tuple[IO[bytes], bool]:
     if isinstance(source, bytes | bytearray):
         return io.BytesIO(source), True
     if isinstance(source, str) and source.lstrip().startswith("<"):
-        return io.BytesIO(source.encode("utf-8")), True
+        # The XML declaration must come first, so leading white space goes.
+        return io.BytesIO(source.lstrip().encode("utf-8")), True
     if isinstance(source, str | os.PathLike):
         try:
             return open(source, "rb"), True  # closed by the generator
@@ -311,6 +312,18 @@ def _pmcid(ids: tuple[ArticleId, ...], other_ids: list[str]) -> PMCID | None:
     return None
 
 
+# PubMed writes ORCIDs bare (0000-0002-1825-009X) or as a URL (https://orcid.org/...).
+_ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])\s*$", re.IGNORECASE)
+
+
+def _orcid(value: str) -> str | None:
+    """The bare ``0000-0002-1825-009X`` form; an unreadable value is kept as written."""
+    found = _ORCID.search(value)
+    if found is None:
+        return value or None
+    return "-".join(found.groups()).upper()
+
+
 def _identifier(element: _Element) -> str:
     return f"{element.get('Source', '')}:{_text(element)}"
 
@@ -355,7 +368,7 @@ def _author(element: _Element) -> Author:
             value = _text(child)
             source = child.get("Source", "")
             if orcid is None and source == "ORCID":
-                orcid = value
+                orcid = _orcid(value)
             if value:
                 identifiers.append(f"{source}:{value}")
     get = element.get
