@@ -342,6 +342,7 @@ def _affiliation(element: _Element) -> Affiliation | None:
 
 
 _NAME_INDEX = {"LastName": 0, "ForeName": 1, "Initials": 2, "Suffix": 3, "CollectiveName": 4}
+# Elements the DTD declares #PCDATA (no child elements): their .text is all their text.
 
 
 def _author(element: _Element) -> Author:
@@ -358,7 +359,7 @@ def _author(element: _Element) -> Author:
         if index is not None:
             if not seen[index]:
                 seen[index] = True
-                value = "".join(child.itertext()) if len(child) else child.text
+                value = child.text if index < 4 else _text(child)  # names are #PCDATA
                 names[index] = value.strip() or None if value else None
         elif tag == "AffiliationInfo":
             affiliation = _affiliation(child)
@@ -388,7 +389,7 @@ def _author(element: _Element) -> Author:
 
 
 def _authors(element: _Element, tag: str) -> list[Author]:
-    return [_author(child) for child in element if child.tag == tag]
+    return [_author(child) for child in element.iterchildren(tag)]
 
 
 def _abstract(element: _Element) -> Abstract:
@@ -492,17 +493,19 @@ def _mesh_heading(element: _Element) -> MeshHeading:
         if tag == "DescriptorName":
             if descriptor is None:
                 descriptor = child
-        elif tag == "QualifierName":
+        elif tag == "QualifierName":  # #PCDATA
+            get = child.get
             qualifiers.append(
-                MeshQualifier(
-                    name=_text(child), ui=child.get("UI"), major=_yes(child, "MajorTopicYN")
-                )
+                MeshQualifier((child.text or "").strip(), get("UI"), get("MajorTopicYN") == "Y")
             )
+    if descriptor is None:
+        return MeshHeading("", None, False, tuple(qualifiers))
+    get = descriptor.get
     return MeshHeading(
-        descriptor=_text(descriptor) if descriptor is not None else "",
-        descriptor_ui=descriptor.get("UI") if descriptor is not None else None,
-        major=_yes(descriptor, "MajorTopicYN") if descriptor is not None else False,
-        qualifiers=tuple(qualifiers),
+        (descriptor.text or "").strip(),  # #PCDATA
+        get("UI"),
+        get("MajorTopicYN") == "Y",
+        tuple(qualifiers),
     )
 
 
@@ -542,7 +545,8 @@ def _data_bank(element: _Element) -> DataBank:
 
 
 def _children(element: _Element, tag: str, build: Callable[[_Element], Any]) -> list[Any]:
-    return [build(child) for child in element if child.tag == tag]
+    # iterchildren(tag) filters in C, without making a tag string per child.
+    return [build(child) for child in element.iterchildren(tag)]
 
 
 # ---------------------------------------------------------------------- handler tables
@@ -639,9 +643,7 @@ def _supplementary(element: _Element) -> list[str]:
 
 def _history(element: _Element) -> list[HistoryDate]:
     return [
-        HistoryDate(status=c.get("PubStatus", ""), date=_date(c))
-        for c in element
-        if c.tag == "PubMedPubDate"
+        HistoryDate(c.get("PubStatus", ""), _date(c)) for c in element.iterchildren("PubMedPubDate")
     ]
 
 
