@@ -25,6 +25,7 @@ from pubenrich.eutils import Batch, EutilsClient, JsonBatch
 from pubenrich.extract import Mention, extract
 from pubenrich.fetch import ConvertResult, FetchResult
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.medline import parse_medline, to_medline
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import (
     Article,
@@ -96,7 +97,9 @@ __all__ = [
     "__version__",
     "extract",
     "parse_identifier",
+    "parse_medline",
     "parse_pubmed_xml",
     "read_citations",
     "record_from_dict",
+    "to_medline",
 ]

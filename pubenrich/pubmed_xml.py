@@ -55,7 +55,7 @@ from pubenrich.records import (
     RetractionStatus,
 )
 
-__all__ = ["parse_medline_date", "parse_pubmed_xml"]
+__all__ = ["parse_medline_date", "parse_pubmed_xml", "retraction_status"]
 
 _TAGS = ("PubmedArticle", "PubmedBookArticle", "DeleteCitation")
 _MONTH_NUMBER = {name.lower(): i for i, name in enumerate(MONTHS, start=1)}
@@ -425,9 +425,20 @@ def _comment(element: _Element) -> CommentCorrection:
     )
 
 
-def _retraction(
+def retraction_status(
     comments: tuple[CommentCorrection, ...], types: tuple[PublicationType, ...]
 ) -> RetractionStatus:
+    """Retraction and correction status from ``CommentsCorrections`` and publication types.
+
+    Shared by the XML and the MEDLINE readers, so both derive it the same way.
+
+    Args:
+        comments: the record's links (``RetractionIn``, ``ErratumIn`` ...).
+        types: its publication types (``Retracted Publication`` ...).
+
+    Returns:
+        The status, with the linked PMIDs.
+    """
     if not comments and not types:
         return RetractionStatus()
 
@@ -780,7 +791,7 @@ def _article(element: _Element) -> Article:
     out["pii"] = _first_id(ids, "pii") or next(
         (e.value for e in elocations if e.kind == "pii"), None
     )
-    out["retraction"] = _retraction(
+    out["retraction"] = retraction_status(
         out.get("comments_corrections", ()), out.get("publication_types", ())
     )
     out["medline_status"] = citation.get("Status")
