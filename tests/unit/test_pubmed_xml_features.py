@@ -332,3 +332,44 @@ def test_every_source_kind_gives_the_same_records(kind: str) -> None:
             got = list(parse_pubmed_xml(handle))
     assert [r.pmid.value for r in got] == ["99000110", "99000111"]  # type: ignore[union-attr]
     assert got == list(parse_pubmed_xml(data))
+
+
+def _one_article(inner: str) -> Article:
+    xml = (
+        "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>99000140</PMID>"
+        f"{inner}</PubmedArticle></PubmedArticleSet>"
+    )
+    (article,) = parse_pubmed_xml(xml.encode("utf-8"))
+    assert isinstance(article, Article)
+    return article
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "markup"),
+    [
+        ("x &amp; y", "x & y", "x &amp; y"),
+        ("a &lt; b <i>c</i> &gt; d", "a < b c > d", "a &lt; b <i>c</i> &gt; d"),
+    ],
+)
+def test_markup_stays_escaped_xml_content(title: str, text: str, markup: str) -> None:
+    """Plain text decodes entities; markup keeps them escaped, before and after inline tags."""
+    article = _one_article(
+        f"<Article><ArticleTitle>{title}</ArticleTitle></Article></MedlineCitation>"
+    )
+    assert (article.title, article.title_markup) == (text, markup)
+
+
+def test_nested_reference_lists_are_kept() -> None:
+    """A ReferenceList inside a ReferenceList (allowed by the DTD) loses no reference."""
+    article = _one_article(
+        "<Article><ArticleTitle>Synthetic record for parser tests.</ArticleTitle></Article>"
+        "</MedlineCitation><PubmedData><ReferenceList><Title>Main</Title>"
+        "<Reference><Citation>Synthetic cited work A.</Citation></Reference>"
+        "<ReferenceList><Title>Supplement</Title><Reference><Citation>Synthetic cited "
+        '<i>work</i> B.</Citation><ArticleIdList><ArticleId IdType="pubmed">99000141'
+        "</ArticleId></ArticleIdList></Reference></ReferenceList></ReferenceList></PubmedData>"
+    )
+    assert article.references == (
+        Reference("Synthetic cited work A.", ()),
+        Reference("Synthetic cited work B.", (ArticleId("pubmed", "99000141"),)),
+    )
