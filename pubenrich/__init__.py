@@ -8,11 +8,12 @@ from __future__ import annotations
 from pubenrich.cache import Cache, CachePolicy, MemoryCache, NoCache, SqliteCache
 from pubenrich.config import Config
 from pubenrich.cues import AuthorCue, Citation, Cues, read_citations
-from pubenrich.enricher import Enricher
+from pubenrich.enricher import Enricher, Progress, enrich
 from pubenrich.errors import (
     BadRequest,
     CacheError,
     InvalidIdentifier,
+    InvalidInput,
     NcbiError,
     NcbiUnavailable,
     OfflineMiss,
@@ -25,6 +26,7 @@ from pubenrich.eutils import Batch, EutilsClient, JsonBatch
 from pubenrich.extract import Mention, extract
 from pubenrich.fetch import ConvertResult, FetchResult
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.merge import Candidate, Conflict, EnrichedRecord, Route
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import (
     Article,
@@ -61,19 +63,23 @@ __all__ = [
     "Cache",
     "CacheError",
     "CachePolicy",
+    "Candidate",
     "Citation",
     "CitationMatch",
     "CitationQuery",
     "Config",
+    "Conflict",
     "ConvertResult",
     "Cues",
     "DeletedCitation",
+    "EnrichedRecord",
     "Enricher",
     "EutilsClient",
     "FetchResult",
     "IdconvRecord",
     "Identifier",
     "InvalidIdentifier",
+    "InvalidInput",
     "Journal",
     "JsonBatch",
     "Link",
@@ -86,14 +92,17 @@ __all__ = [
     "OfflineMiss",
     "ParseError",
     "PartialDate",
+    "Progress",
     "PubenrichError",
     "PubmedRecord",
     "RateLimited",
     "RetractionStatus",
+    "Route",
     "SearchResult",
     "SqliteCache",
     "TransportError",
     "__version__",
+    "enrich",
     "extract",
     "parse_identifier",
     "parse_pubmed_xml",
