@@ -27,7 +27,7 @@ import attrs
 from pubenrich.cache import CITATION_TO_PMID, QUERY_TO_PMIDS, Cache
 from pubenrich.config import Config
 from pubenrich.cues import Citation
-from pubenrich.errors import NcbiError, OfflineMiss, PubenrichError, TransportError
+from pubenrich.errors import OfflineMiss, PubenrichError
 from pubenrich.eutils import EutilsClient
 from pubenrich.fetch import Fetcher, FetchResult, mapping_key
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier
@@ -102,7 +102,8 @@ def _parallel(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R 
     def guarded(item: T) -> R | PubenrichError:
         try:
             return fn(item)
-        except (NcbiError, TransportError, OfflineMiss) as exc:
+        except PubenrichError as exc:  # one failed lookup fails its own citations only
+            log.info("lookup failed: %s", exc)
             return exc
 
     if len(items) <= 1:
@@ -290,18 +291,25 @@ class Resolver:
         if misses and not self.config.offline:
             try:
                 matches = self.client.ecitmatch([q for _, q in misses])
-            except (NcbiError, TransportError) as exc:
+            except PubenrichError as exc:
+                log.info("ecitmatch failed: %s", exc)
                 for job, _, key in asked:
                     if key not in answers:
                         job.steps.append(f"ecitmatch: {type(exc).__name__}, trying search")
                 matches = []
             stored: dict[str, dict[str, str | None]] = {}
+            unmatched: list[str] = []
             for (key, _), match in zip(misses, matches, strict=False):
                 answers[key] = match
-                stored[key] = {"status": match.status, "pmid": match.pmid}
+                if match.status == "not_found":
+                    unmatched.append(key)  # kept for the shorter negative TTL
+                else:
+                    stored[key] = {"status": match.status, "pmid": match.pmid}
             if stored:
                 self.cache.put_many(CITATION_TO_PMID, stored, version=ANSWER_VERSION)
-        matched = {a.pmid for a in answers.values() if a.status == "found" and a.pmid}
+            if unmatched:
+                self.cache.put_missing(CITATION_TO_PMID, unmatched, version=ANSWER_VERSION)
+        matched = dict.fromkeys(a.pmid for a in answers.values() if a.status == "found" and a.pmid)
         records.update(self._records([p for p in matched if p not in records], refresh))
         for job, _, key in asked:
             answer = answers.get(key)
@@ -342,7 +350,9 @@ class Resolver:
             if not asked:
                 break
             hits = self._search_terms(list(dict.fromkeys(term for _, (_, term) in asked)), refresh)
-            found = {p for ids in hits.values() if not isinstance(ids, PubenrichError) for p in ids}
+            found = dict.fromkeys(  # ordered, so the same job sends the same requests
+                p for ids in hits.values() if not isinstance(ids, PubenrichError) for p in ids
+            )
             records.update(self._records([p for p in found if p not in records], refresh))
             for job, (label, term) in asked:
                 ids = hits[term]

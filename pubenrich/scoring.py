@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from pubenrich.cues import Cues
+from pubenrich.cues import AuthorCue, Cues
 from pubenrich.records import Article, BookArticle
 
 __all__ = [
@@ -231,6 +231,13 @@ def searchable(cues: Cues) -> bool:
     )
 
 
+def _author_term(author: AuthorCue) -> str:
+    """``"payushina ov"[au]``: PubMed's author field reads surname and initials."""
+    initials = re.sub(r"[^A-Za-z]", "", author.initials)
+    name = f"{normalize_text(author.last_name)} {initials}".strip().lower()
+    return f'"{name}"[au]'
+
+
 def _quote(text: str) -> str:
     return text.replace('"', " ").strip()
 
@@ -251,10 +258,10 @@ def search_terms(cues: Cues) -> list[tuple[str, str]]:
         words = sorted(set(_content_words(cues.title)), key=lambda w: (-len(w), w))[:5]
         if first is not None and len(words) >= 2:
             clauses = [f"{w}[ti]" for w in sorted(words)]
-            clauses.append(f"{_surname(first.last_name)}[au]")
+            clauses.append(_author_term(first))
             terms.append(("title_words+author", " AND ".join(clauses)))
     if cues.authors:
-        clauses = [f"{_surname(a.last_name)}[au]" for a in cues.authors[:3]]
+        clauses = [_author_term(a) for a in cues.authors[:3]]
         topic = [w for w in cues.topic_words[:4] if len(w) > 3]
         clauses += [f"{normalize_text(w)}[tiab]" for w in topic[:3]]
         if cues.year is not None:
