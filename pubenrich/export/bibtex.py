@@ -4,7 +4,8 @@ Text is kept as UTF-8 (biber, bibtex8 and modern BibTeX read it); only the chara
 TeX gives a meaning are escaped: ``& % $ # _`` get a backslash, ``{ }`` become ``\\{ \\}``,
 and ``~ ^ \\`` become ``\\textasciitilde{}``, ``\\textasciicircum{}``, ``\\textbackslash{}``.
 Title words with capitals after their first letter (``DNA``, ``mRNA``) are braced so styles
-that lower-case titles keep them.
+that lower-case titles keep them. ``doi``, ``pmid`` and ``pmcid`` are written verbatim, as
+biblatex reads them.
 """
 
 from __future__ import annotations
@@ -92,9 +93,10 @@ def to_bibtex(record: Exportable, key: str | None = None) -> str:
     put("year", str(date.year) if date.year is not None else None)
     if date.month is not None:
         put("month", _MONTHS[date.month - 1], raw=True)
-    put("doi", record.doi.value if record.doi else None)
-    put("pmid", record.pmid.value)
-    put("pmcid", record.pmcid.value if record.pmcid else None)
+    # Identifiers are verbatim fields in biblatex: escaping would print the backslashes.
+    put("doi", record.doi.value if record.doi else None, raw=True)
+    put("pmid", record.pmid.value, raw=True)
+    put("pmcid", record.pmcid.value if record.pmcid else None, raw=True)
     put("language", common.language(record))
     if record.abstract is not None:
         put("abstract", common.one_line(record.abstract.text))
