@@ -75,7 +75,7 @@ def write(
     if fmt == "csv":
         extra = dict(extra_columns or {})
         writer = CsvWriter(stream, columns, tuple(extra))
-    used: set[str] = set()
+    used: dict[str, int] = {}
     count = 0
     for given in records:
         record = common.check_exportable(given)

@@ -176,14 +176,20 @@ def citation_key(record: Exportable) -> str:
     return f"{name}{year if year is not None else 'nd'}{word}"
 
 
-def unique_key(key: str, used: set[str]) -> str:
-    """``key``, or the first of ``keya``, ``keyb`` ... ``keyz``, ``keyaa`` ... not in ``used``
-    (which it then joins)."""
-    candidate, n = key, 0
-    while candidate in used:
-        candidate = key + _letters(n)
-        n += 1
-    used.add(candidate)
+def unique_key(key: str, used: dict[str, int]) -> str:
+    """``key``, or the first of ``keya``, ``keyb`` ... ``keyz``, ``keyaa`` ... not yet taken.
+
+    ``used`` maps each key taken so far to the next suffix to try after it, so a key repeated
+    thousands of times costs no more than one used once.
+    """
+    n = used.get(key)
+    candidate = key
+    if n is not None:
+        while candidate in used:
+            candidate = key + _letters(n)
+            n += 1
+        used[key] = n
+    used[candidate] = 0
     return candidate
 
 

@@ -284,6 +284,18 @@ def test_bibtex_writer_makes_repeated_keys_unique() -> None:
     ]
 
 
+def test_bibtex_suffixed_key_never_takes_another_records_key() -> None:
+    """When ``smith2020xa`` is some record's own key, the next ``smith2020x`` gets ``b``."""
+    smith = (Author(last_name="Smith"),)
+    records = [
+        article(pmid=PMID("99000111"), authors=smith, title="Xa synthetic"),
+        article(pmid=PMID("99000112"), authors=smith, title="X synthetic"),
+        article(pmid=PMID("99000113"), authors=smith, title="X synthetic"),
+    ]
+    keys = re.findall(r"^@article\{([^,]+),", written(records, "bibtex"), flags=re.M)
+    assert keys == ["smith2020xa", "smith2020x", "smith2020xb"]
+
+
 def test_bibtex_article_fields() -> None:
     """journal, volume, number, pages with --, year, month macro and the three identifiers."""
     entry = to_bibtex(article())
