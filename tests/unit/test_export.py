@@ -174,6 +174,27 @@ def test_csl_journal_fields_and_expanded_pages() -> None:
     assert item["ISSN"] == "9999-0002"
 
 
+@pytest.mark.parametrize(
+    ("pages", "csl_page", "ris_pages"),
+    [
+        ("1234-9", "1234-1239", ("1234", "1239")),
+        ("R12-9", "R12-R19", ("R12", "R19")),
+        ("e1234", "e1234", ("e1234", None)),
+        ("1-5, 9", "1-5, 9", ("1", None)),
+    ],
+)
+def test_medline_pages_become_ranges_only_when_they_are_one(
+    pages: str, csl_page: str, ris_pages: tuple[str, str | None]
+) -> None:
+    """MEDLINE's shortened end is expanded; an e-locator or a list of ranges is not a range."""
+    record = article(journal=Journal(title="Journal of Synthetic Fixtures", pages=pages))
+    assert to_csl_json(record)["page"] == csl_page
+    lines = to_ris(record).split("\r\n")
+    first, last = ris_pages
+    assert f"SP  - {first}" in lines
+    assert [x for x in lines if x.startswith("EP")] == ([f"EP  - {last}"] if last else [])
+
+
 def test_csl_abstract_is_plain_text_and_language_is_bcp47() -> None:
     """The abstract has no inline markup; PubMed's ``eng`` becomes ``en``."""
     item = to_csl_json(article())
