@@ -62,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     texts = [path.read_text(encoding="utf-8") for path in seeds]
     # The recorded job: defaults, nothing cached beforehand (tests/fixtures/rerecord.py).
     config = pubenrich.Config() if args.replay else pubenrich.Config.from_env()
-    with replay(FIXTURE) if args.replay else nullcontext():
-        with pubenrich.Enricher(config, cache=pubenrich.NoCache()) as enricher:
-            results = list(enricher.enrich(texts))
+    served = replay(FIXTURE) if args.replay else nullcontext()
+    with served, pubenrich.Enricher(config, cache=pubenrich.NoCache()) as enricher:
+        results = list(enricher.enrich(texts))
     with args.out.open("w", encoding="utf-8") as out:
         for path, record in zip(seeds, results, strict=True):
             print("\n".join(summarize(record, path.name)))

@@ -23,6 +23,16 @@ from pubenrich.errors import (
     TransportError,
 )
 from pubenrich.eutils import Batch, EutilsClient, JsonBatch
+from pubenrich.export import (
+    CSV_COLUMNS,
+    DEFAULT_CSV_COLUMNS,
+    CsvWriter,
+    bibtex_key,
+    csv_row,
+    to_bibtex,
+    to_csl_json,
+    to_ris,
+)
 from pubenrich.extract import Mention, extract
 from pubenrich.fetch import ConvertResult, FetchResult
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
@@ -51,6 +61,8 @@ from pubenrich.replies import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "CSV_COLUMNS",
+    "DEFAULT_CSV_COLUMNS",
     "DOI",
     "PMCID",
     "PMID",
@@ -70,6 +82,7 @@ __all__ = [
     "Config",
     "Conflict",
     "ConvertResult",
+    "CsvWriter",
     "Cues",
     "DeletedCitation",
     "EnrichedRecord",
@@ -102,10 +115,15 @@ __all__ = [
     "SqliteCache",
     "TransportError",
     "__version__",
+    "bibtex_key",
+    "csv_row",
     "enrich",
     "extract",
     "parse_identifier",
     "parse_pubmed_xml",
     "read_citations",
     "record_from_dict",
+    "to_bibtex",
+    "to_csl_json",
+    "to_ris",
 ]

@@ -34,6 +34,11 @@ REQUIRED = {
     "PubenrichError",
     "RateLimited",
     "TransportError",
+    "to_csl_json",
+    "to_bibtex",
+    "to_ris",
+    "csv_row",
+    "CsvWriter",
 }
 
 
