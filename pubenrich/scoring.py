@@ -224,7 +224,7 @@ def score_record(cues: Cues, record: Article | BookArticle) -> Score:
 
 def searchable(cues: Cues) -> bool:
     """Whether the cues are enough to search PubMed without an identifier."""
-    if cues.title and len(_content_words(cues.title)) >= 3:
+    if cues.title and len(_content_words(cues.title)) >= 4:
         return True
     return bool(cues.authors) and (
         cues.year is not None or bool(cues.journal) or len(cues.topic_words) >= 3

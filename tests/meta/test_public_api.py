@@ -8,6 +8,8 @@ import pubenrich
 # Names fixed by the issues; other pipelines import them.
 REQUIRED = {
     "Enricher",
+    "EnrichedRecord",
+    "enrich",
     "Article",
     "BookArticle",
     "DeletedCitation",
