@@ -113,3 +113,19 @@ def test_example_help() -> None:
     )
     assert result.returncode == 0
     assert "--replay" in result.stdout
+
+
+def test_pipeline_example_runs_offline() -> None:
+    """examples/pipeline.py --replay fetches the recorded PMIDs through a shared cache file."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "pipeline.py"), "--replay"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert len(rows) == 11
+    assert rows[0][:2] == ["25211170", "found"]
