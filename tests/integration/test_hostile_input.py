@@ -144,21 +144,22 @@ def _mutated(data: bytes) -> st.SearchStrategy[bytes]:
     return st.one_of(build(), st.integers(0, len(data)).map(lambda cut: data[:cut]))
 
 
-@given(
-    st.one_of(
-        st.binary(max_size=300),
-        _mutated(FIXTURE.read_bytes()),
-        st.lists(pubmed_like(), max_size=3).map(
-            lambda parts: "<PubmedArticleSet>" + "".join(parts) + "</PubmedArticleSet>"
-        ),
-        pubmed_like().map(
-            lambda part: (
-                "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>99000001"
-                f"</PMID>{part}</MedlineCitation></PubmedArticle></PubmedArticleSet>"
-            )
-        ),
-    )
+XML_INPUTS = st.one_of(
+    st.binary(max_size=300),
+    _mutated(FIXTURE.read_bytes()),
+    st.lists(pubmed_like(), max_size=3).map(
+        lambda parts: "<PubmedArticleSet>" + "".join(parts) + "</PubmedArticleSet>"
+    ),
+    pubmed_like().map(
+        lambda part: (
+            "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>99000001"
+            f"</PMID>{part}</MedlineCitation></PubmedArticle></PubmedArticleSet>"
+        )
+    ),
 )
+
+
+@given(XML_INPUTS)
 @DEADLINE
 def test_fuzzed_xml_parses_or_raises_parse_error(data: bytes | str) -> None:
     """Random bytes, a mutated or cut record, and PubMed-shaped nonsense: records or a
@@ -251,7 +252,10 @@ _CUE_PIECES = st.sampled_from(
 )
 
 
-@given(st.one_of(st.text(), st.lists(_CUE_PIECES, max_size=60).map("".join)))
+CITATION_TEXT = st.one_of(st.text(), st.lists(_CUE_PIECES, max_size=60).map("".join))
+
+
+@given(CITATION_TEXT)
 @DEADLINE
 def test_read_citations_never_raises_on_text(text: str) -> None:
     """Any str, including ones built from headings, list markers and sources, gives
