@@ -52,7 +52,7 @@ def main() -> None:
                 results = job.run(e, inputs)
             wall = time.perf_counter() - started
             stats = fake.stats.snapshot()
-        ledger = compare(inputs, baseline, results)
+        ledger = compare(job, inputs, baseline, results)
         faults = dict(sorted(stats["faults"].items()))
         print(f"{job.name}: inputs={ledger.inputs:,} answered={ledger.answered:,}")
         print(

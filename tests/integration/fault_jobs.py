@@ -27,7 +27,7 @@ from pubenrich.testing.fake_ncbi import FakeNcbi, FaultPlan, SyntheticUniverse
 TIME_SCALE = 0.02
 PMC_OFFSET = 90000001  # the fake's first synthetic PMCID, for PMCIDs of universe records
 
-Result = FetchResult | ConvertResult
+Result = FetchResult | ConvertResult  # and EnrichResult, when it exists
 
 
 def virtual_clock() -> float:
@@ -135,24 +135,38 @@ def convert_inputs(universe: SyntheticUniverse, n: int, seed: int) -> list[Any]:
 # ---------------------------------------------------------------------------- jobs
 
 
-def settled(result: Result) -> tuple[Any, ...]:
-    """What a result says, without how it was obtained (cache flag, error object)."""
-    if isinstance(result, FetchResult):
-        return (result.status, result.pmid, result.record)
+def settled_fetch(result: Any) -> tuple[Any, ...]:
+    """What a fetch result says, without how it was obtained (cache flag, error object)."""
+    return (result.status, result.pmid, result.record)
+
+
+def settled_convert(result: Any) -> tuple[Any, ...]:
+    """What a convert result says, without how it was obtained."""
     return (result.status, result.kind, result.pmid, result.pmcid, result.doi)
 
 
 @attrs.frozen
 class Job:
-    """A run over mixed inputs: how to make them, and how to push them through an Enricher."""
+    """A run over mixed inputs: how to make them, how to push them through an Enricher, and
+    what of a result must equal the fault-free run's. Results need ``input``, ``status`` and
+    ``error`` attributes, as every result type of the Enricher has."""
 
     name: str
     inputs: Callable[[SyntheticUniverse, int, int], list[Any]]
-    run: Callable[[Enricher, Sequence[Any]], list[Result]]
+    run: Callable[[Enricher, Sequence[Any]], list[Any]]
+    settled: Callable[[Any], tuple[Any, ...]]
 
 
-FETCH = Job("fetch", fetch_inputs, lambda enricher, inputs: list(enricher.fetch(inputs)))
-CONVERT = Job("convert", convert_inputs, lambda enricher, inputs: list(enricher.convert(inputs)))
+FETCH = Job(
+    "fetch", fetch_inputs, lambda enricher, inputs: list(enricher.fetch(inputs)), settled_fetch
+)
+CONVERT = Job(
+    "convert",
+    convert_inputs,
+    lambda enricher, inputs: list(enricher.convert(inputs)),
+    settled_convert,
+)
+# The enrich run joins here as one more Job once Enricher.enrich exists.
 JOBS = (FETCH, CONVERT)
 
 
@@ -185,8 +199,10 @@ class Ledger:
     statuses: dict[str, int]
 
 
-def compare(inputs: Sequence[Any], baseline: Sequence[Result], faulty: Sequence[Result]) -> Ledger:
-    """The :class:`Ledger` of ``faulty`` against ``baseline`` for ``inputs``."""
+def compare(
+    job: Job, inputs: Sequence[Any], baseline: Sequence[Result], faulty: Sequence[Result]
+) -> Ledger:
+    """The :class:`Ledger` of ``faulty`` against ``baseline`` for ``inputs`` of ``job``."""
     statuses: dict[str, int] = {}
     misplaced = changed = errors = unexplained = 0
     for position, result in enumerate(faulty):
@@ -198,7 +214,7 @@ def compare(inputs: Sequence[Any], baseline: Sequence[Result], faulty: Sequence[
             errors += 1
             error = result.error
             unexplained += not (isinstance(error, PubenrichError) and str(error).strip())
-        elif settled(result) != settled(baseline[position]):
+        elif job.settled(result) != job.settled(baseline[position]):
             changed += 1
     return Ledger(
         inputs=len(inputs),

@@ -96,7 +96,7 @@ def test_one_fault_kind_loses_nothing(
     if kind == "omit_ids":  # NCBI's omission is occasional: its re-check is not faulted too
         plan = FirstRequests(seed=5, rates={kind: 0.5}, upto=10)
     results, stats = run_once(job, inputs, plan)
-    ledger = compare(inputs, baseline, results)
+    ledger = compare(job, inputs, baseline, results)
     assert stats["faults"].get(kind, 0) > 0
     assert (ledger.answered, ledger.misplaced, ledger.lost, ledger.duplicates) == (200, 0, 0, 0)
     assert ledger.unexplained == 0
@@ -147,7 +147,10 @@ def test_mixed_faults_under_rate_pressure_lose_nothing(
     say why; the key leaks nowhere; the run ends within its bound."""
     caplog.set_level(logging.DEBUG)
     inputs, baseline = baseline_of(baselines, job, MIXED_INPUTS, seed=3)
-    plan = FaultPlan(seed=9, rates=MIXED)
+    plan = FaultPlan(seed=4, rates=MIXED)
+    # The premise: the plan's first 30 requests, fewer than either job makes, draw every kind
+    # (a request the fake's rate limit refuses gets that 429 instead of its drawn fault).
+    assert set(MIXED) <= {plan.fault_for(i) for i in range(30)}
     started = time.monotonic()
     results, stats = run_once(
         job,
@@ -162,7 +165,7 @@ def test_mixed_faults_under_rate_pressure_lose_nothing(
         batch_size=40,
     )
     elapsed = time.monotonic() - started
-    ledger = compare(inputs, baseline, results)
+    ledger = compare(job, inputs, baseline, results)
     assert (ledger.answered, ledger.misplaced, ledger.lost, ledger.duplicates) == (
         len(inputs),
         0,
@@ -171,7 +174,7 @@ def test_mixed_faults_under_rate_pressure_lose_nothing(
     )
     assert ledger.unexplained == 0
     assert stats["status_429"] > 0
-    assert {"http_500", "reset", "truncate"} <= set(stats["faults"])
+    assert len(set(stats["faults"]) - {"rate_limit"}) >= 3
     assert elapsed < 60
     for error in errors_of(results):
         assert API_KEY not in "".join(traceback.format_exception(error)) + repr(error.args)
