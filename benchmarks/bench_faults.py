@@ -1,6 +1,6 @@
 """The mixed-fault soak: 10,000 mixed inputs per job against the fake NCBI under faults.
 
-Usage: python benchmarks/bench_faults.py [--inputs N] [--seed S]
+Usage: python benchmarks/bench_faults.py [--inputs N] [--seed S] [--window W]
 
 For each job of tests/integration/fault_jobs.py (fetch with PMIDs, duplicates, junk and
 unknown ids; convert with PMIDs, PMCIDs, DOIs and junk) it runs the inputs once without faults
@@ -38,6 +38,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--inputs", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument(
+        "--window",
+        type=float,
+        default=5.0,
+        help="the fake admits 10 requests per W (scaled) seconds; the client paces 14 a second",
+    )
     args = parser.parse_args()
     universe = SyntheticUniverse(size=20_000, seed=11)
     for job in JOBS:
@@ -45,7 +51,7 @@ def main() -> None:
         with start_fake(universe) as fake, open_enricher(fast_config(fake)) as enricher:
             baseline = job.run(enricher, inputs)
         plan = FaultPlan(seed=args.seed, rates=MIXED)
-        with start_fake(universe, faults=plan, enforce_rate=True, rate_window=10.0) as fake:
+        with start_fake(universe, faults=plan, enforce_rate=True, rate_window=args.window) as fake:
             config = fast_config(fake, api_key="bench-key", requests_per_second=14.0, batch_size=40)
             started = time.perf_counter()
             with open_enricher(config) as e:
