@@ -4,7 +4,7 @@ Usage: python benchmarks/bench_faults.py [--inputs N] [--seed S] [--window W]
 
 For each job of tests/integration/fault_jobs.py (fetch with PMIDs, duplicates, junk and
 unknown ids; convert with PMIDs, PMCIDs, DOIs and junk) it runs the inputs once without faults
-and once with 10% 5xx, 5% connection resets, 5% truncated bodies, 3% injected 429s and a client
+and once with 10% 5xx, 5% connection resets, 5% truncated bodies, 8% injected 429s and a client
 paced above the fake's rate limit, then prints: inputs, faults injected by kind (from the fake
 server's stats), records lost (must be 0), duplicates (must be 0), errors (failed inputs, each
 with its reason), wall time. The client runs on the scaled clock of fault_jobs (retry waits
@@ -30,7 +30,7 @@ MIXED = {
     "http_503": 0.033,
     "reset": 0.05,
     "truncate": 0.05,
-    "rate_limit": 0.03,
+    "rate_limit": 0.08,
 }
 
 

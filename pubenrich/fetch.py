@@ -274,7 +274,7 @@ class Fetcher:
                 if isinstance(ident, InvalidIdentifier):
                     yield ConvertResult(input=value, kind=None, status="invalid", error=ident)
                 else:
-                    yield attrs.evolve(outcomes[_mapping_key(ident)], input=value)
+                    yield attrs.evolve(outcomes[mapping_key(ident)], input=value)
 
     def mappings(
         self, idents: Sequence[Identifier], *, refresh: bool = False
@@ -282,7 +282,7 @@ class Fetcher:
         """Results keyed by (namespace, normalized id): cache first, then idconv."""
         by_namespace: dict[str, dict[str, Identifier]] = {}
         for ident in idents:
-            namespace, key = _mapping_key(ident)
+            namespace, key = mapping_key(ident)
             by_namespace.setdefault(namespace, {})[key] = ident
         outcomes: dict[tuple[str, str], ConvertResult] = {}
         for namespace, wanted in by_namespace.items():
@@ -301,7 +301,7 @@ class Fetcher:
             if misses and self.config.offline:
                 for ident in misses:
                     miss = OfflineMiss(f"offline mode: {ident} is not in the cache")
-                    outcomes[namespace, _mapping_key(ident)[1]] = ConvertResult(
+                    outcomes[namespace, mapping_key(ident)[1]] = ConvertResult(
                         None, _kind(ident), "offline_miss", error=miss
                     )
             elif misses:
@@ -318,13 +318,13 @@ class Fetcher:
             if isinstance(reply, PubenrichError):
                 for value in values:
                     ident = by_value[value]
-                    outcomes[namespace, _mapping_key(ident)[1]] = ConvertResult(
+                    outcomes[namespace, mapping_key(ident)[1]] = ConvertResult(
                         None, _kind(ident), "error", error=reply
                     )
                 continue
             for value, record in zip(values, reply, strict=True):
                 ident = by_value[value]
-                outcomes[namespace, _mapping_key(ident)[1]] = _from_idconv(ident, record)
+                outcomes[namespace, mapping_key(ident)[1]] = _from_idconv(ident, record)
         self._store_mappings(outcomes.values())
         return outcomes
 
@@ -341,12 +341,12 @@ class Fetcher:
                 # One answer names all three ids: file it under each, so any of them hits.
                 for ident in (result.pmid, result.pmcid, result.doi):
                     if ident is not None:
-                        namespace, key = _mapping_key(ident)
+                        namespace, key = mapping_key(ident)
                         found.setdefault(namespace, {})[key] = value
             elif result.status == "not_in_pmc":
                 for ident in (result.pmid, result.pmcid, result.doi):
                     if ident is not None:
-                        namespace, key = _mapping_key(ident)
+                        namespace, key = mapping_key(ident)
                         missing.setdefault(namespace, []).append(key)
         for namespace, items in found.items():
             self.cache.put_many(namespace, items, version=MAPPING_VERSION)
@@ -367,7 +367,7 @@ def _kind(ident: Identifier) -> Literal["pmid", "pmcid", "doi"]:
     return "doi"
 
 
-def _mapping_key(ident: Identifier) -> tuple[str, str]:
+def mapping_key(ident: Identifier) -> tuple[str, str]:
     """The cache namespace and key of an id (DOIs keyed case-insensitively)."""
     if isinstance(ident, PMID):
         return PMID_TO_IDS, ident.value

@@ -18,6 +18,7 @@ import attrs
 from pubenrich import Config, Enricher, EutilsClient, NoCache, PubenrichError
 from pubenrich.cache import Cache
 from pubenrich.fetch import ConvertResult, FetchResult
+from pubenrich.merge import EnrichedRecord
 from pubenrich.testing.fake_ncbi import FakeNcbi, FaultPlan, SyntheticUniverse
 
 # The client runs on a clock TIME_SCALE times slower than real time (its pacing, retry waits
@@ -27,7 +28,7 @@ from pubenrich.testing.fake_ncbi import FakeNcbi, FaultPlan, SyntheticUniverse
 TIME_SCALE = 0.02
 PMC_OFFSET = 90000001  # the fake's first synthetic PMCID, for PMCIDs of universe records
 
-Result = FetchResult | ConvertResult  # and EnrichResult, when it exists
+Result = FetchResult | ConvertResult | EnrichedRecord
 
 
 def virtual_clock() -> float:
@@ -132,6 +133,39 @@ def convert_inputs(universe: SyntheticUniverse, n: int, seed: int) -> list[Any]:
     return out
 
 
+def enrich_inputs(universe: SyntheticUniverse, n: int, seed: int) -> list[Any]:
+    """``n`` mixed enrich inputs: ids of every kind (some unknown, DOIs in upper case),
+    reference lines and partial records without ids, duplicates, and junk."""
+    rng = random.Random(seed)
+    first, size = universe.first_pmid, universe.size
+    out: list[Any] = []
+    for _ in range(n):
+        draw = rng.random()
+        number = first + rng.randrange(size + size // 20)  # some beyond the universe
+        rec = universe.record(number)
+        if draw < 0.25:
+            out.append(f"PMID: {number}")
+        elif draw < 0.4:
+            out.append(f"PMC{number - first + PMC_OFFSET}")
+        elif draw < 0.55:
+            out.append(f"doi:10.5555/SYNTHETIC.{number}")
+        elif draw < 0.7 and rec is not None:
+            lead = rec.authors[0]
+            out.append(
+                f"{lead.last} {lead.initials}. {rec.title} {rec.journal}. "
+                f"{rec.year};{rec.volume}:{rec.pages}."
+            )
+        elif draw < 0.8 and rec is not None:
+            out.append(
+                {"title": rec.title, "authors": [f"{a.last} {a.initials}" for a in rec.authors]}
+            )
+        elif draw < 0.9 and out:
+            out.append(out[rng.randrange(len(out))])
+        else:
+            out.append(rng.choice(_JUNK))
+    return out
+
+
 # ---------------------------------------------------------------------------- jobs
 
 
@@ -145,6 +179,17 @@ def settled_convert(result: Any) -> tuple[Any, ...]:
     return (result.status, result.kind, result.pmid, result.pmcid, result.doi)
 
 
+def settled_enrich(result: Any) -> tuple[Any, ...]:
+    """What an enrich result says: status, paper, candidates and related papers."""
+    return (
+        result.status,
+        result.pmid,
+        result.article,
+        tuple(c.pmid for c in result.candidates),
+        tuple(settled_enrich(r) for r in result.related),
+    )
+
+
 @attrs.frozen
 class Job:
     """A run over mixed inputs: how to make them, how to push them through an Enricher, and
@@ -155,6 +200,7 @@ class Job:
     inputs: Callable[[SyntheticUniverse, int, int], list[Any]]
     run: Callable[[Enricher, Sequence[Any]], list[Any]]
     settled: Callable[[Any], tuple[Any, ...]]
+    success: str = "found"
 
 
 FETCH = Job(
@@ -166,8 +212,14 @@ CONVERT = Job(
     lambda enricher, inputs: list(enricher.convert(inputs)),
     settled_convert,
 )
-# The enrich run joins here as one more Job once Enricher.enrich exists.
-JOBS = (FETCH, CONVERT)
+ENRICH = Job(
+    "enrich",
+    enrich_inputs,
+    lambda enricher, inputs: list(enricher.enrich(inputs)),
+    settled_enrich,
+    success="enriched",
+)
+JOBS = (FETCH, CONVERT, ENRICH)
 
 
 # ---------------------------------------------------------------------------- the ledger

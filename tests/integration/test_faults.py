@@ -29,7 +29,7 @@ REASONS = {
     "html_error": "html",
     "error_200": "synthetic fault",
 }
-# omit_ids touches efetch only; the others touch every endpoint.
+# omit_ids touches efetch only (which convert never calls); the others touch every endpoint.
 SINGLE_FAULTS = [
     (kind, job) for kind in FAULT_KINDS for job in JOBS if kind != "omit_ids" or job.name == "fetch"
 ]
@@ -100,7 +100,7 @@ def test_one_fault_kind_loses_nothing(
     assert stats["faults"].get(kind, 0) > 0
     assert (ledger.answered, ledger.misplaced, ledger.lost, ledger.duplicates) == (200, 0, 0, 0)
     assert ledger.unexplained == 0
-    assert ledger.statuses.get("found", 0) > 0
+    assert ledger.statuses.get(job.success, 0) > 0
 
 
 @pytest.mark.parametrize("kind", sorted(REASONS))
@@ -133,9 +133,9 @@ MIXED = {
     "http_503": 0.033,
     "reset": 0.05,
     "truncate": 0.05,
-    "rate_limit": 0.03,
+    "rate_limit": 0.08,
 }
-MIXED_INPUTS = 2000  # benchmarks/bench_faults.py runs 10,000
+MIXED_INPUTS = 1500  # benchmarks/bench_faults.py runs 10,000
 
 
 @pytest.mark.parametrize("job", JOBS, ids=lambda j: j.name)
@@ -173,6 +173,7 @@ def test_mixed_faults_under_rate_pressure_lose_nothing(
         0,
     )
     assert ledger.unexplained == 0
+    # 429s come from the seeded faults (see the premise) and, timing allowing, the fake's limit.
     assert stats["status_429"] > 0
     assert len(set(stats["faults"]) - {"rate_limit"}) >= 3
     assert elapsed < 60

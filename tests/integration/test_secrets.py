@@ -149,16 +149,26 @@ def test_a_recorded_binary_body_is_scrubbed_too(
 
 
 def test_cli_output_never_shows_the_key(tmp_path: Path) -> None:
-    """``python -m pubenrich`` with the key and email in the environment: neither appears
-    in the output of extract, of a failure, of --help or --version."""
+    """``python -m pubenrich`` with the key and email in the environment or as options:
+    neither appears in the output of any command, of a failure (with --debug too), of --help
+    or --version. Commands run offline: the cache answers, nothing is sent."""
     text = tmp_path / "page.txt"
     text.write_text("Synthetic record. PMID: 99000001. doi: 10.5555/synthetic.1\n")
+    cache = str(tmp_path / "cli.sqlite3")
     env = {**os.environ, "NCBI_API_KEY": API_KEY, "NCBI_EMAIL": EMAIL, "PYTHONPATH": str(REPO)}
+    identity = ["--api-key", API_KEY, "--email", EMAIL]
     runs = [
         ["extract", str(text)],
         ["extract", str(tmp_path / "absent.txt")],
+        ["fetch", "99000001", "--offline", "--cache", cache],
+        ["--debug", "fetch", "99000001", "--offline", "--cache", cache, *identity],
+        ["convert", "PMC9000001", "not an id", "--offline", "--cache", cache, *identity],
+        ["--debug", "enrich", str(text), "--offline", "--cache", cache],
+        ["enrich", "--format", "bibtex", str(text), "--offline", "--cache", cache, *identity],
+        ["cache", "info", "--cache", cache],
+        ["--debug", "fetch", "1", "--api-key", f"{API_KEY} x", "--offline", "--cache", cache],
         ["--help"],
-        ["extract", "--help"],
+        ["enrich", "--help"],
         ["--version"],
         ["no-such-command"],
     ]
@@ -174,4 +184,7 @@ def test_cli_output_never_shows_the_key(tmp_path: Path) -> None:
         )
         seen.append(done.stdout + done.stderr)
     assert "99000001" in seen[0]
+    assert "offline" in seen[2].lower()
+    assert "Traceback" in seen[8]  # --debug shows the traceback of a refused key, not the key
     assert_hidden("\n".join(seen))
+    assert API_KEY.encode() not in Path(cache).read_bytes()

@@ -19,6 +19,8 @@ LAYERS: dict[str, int] = {
     "medline": 0,
     "replies": 0,
     "merge": 0,
+    "scoring": 0,
+    "inputs": 0,
     "export": 0,
     "config": 1,
     "transport": 1,
