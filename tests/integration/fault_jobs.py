@@ -1,8 +1,8 @@
 """Jobs run against the fake NCBI with and without faults, and the ledger that compares them.
 
-A :class:`Job` says how to build mixed inputs and how to run them through an Enricher; the
-fault tests and ``benchmarks/bench_faults.py`` are parametrized over :data:`JOBS`. Adding the
-enrich run is one more :class:`Job` in that tuple.
+A :class:`Job` says how to build mixed inputs, how to run them through an Enricher and what
+of a result must match; the fault tests and ``benchmarks/bench_faults.py`` are parametrized
+over :data:`JOBS` (fetch, convert, enrich). Another run is one more :class:`Job` there.
 """
 
 from __future__ import annotations

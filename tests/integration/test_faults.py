@@ -1,6 +1,7 @@
 """Under every fault the fake NCBI injects, alone and mixed, every input comes back once, in
 order, with a status; what succeeded equals the fault-free run; what failed says why; the run
-ends in bounded time. Every job of ``fault_jobs.JOBS`` (fetch, convert) runs each scenario."""
+ends in bounded time. Every job of ``fault_jobs.JOBS`` (fetch, convert, enrich) runs each
+scenario."""
 
 from __future__ import annotations
 
@@ -103,22 +104,32 @@ def test_one_fault_kind_loses_nothing(
     assert ledger.statuses.get(job.success, 0) > 0
 
 
+def every_kind_of_input() -> list[Any]:
+    """Ten PMIDs, then a PMCID, a DOI, a reference line, a partial record; last, junk."""
+    rec = next(r for r in UNIVERSE.records() if r.pmcid and r.doi)
+    lead = rec.authors[0]
+    line = f"{lead.last} {lead.initials}. {rec.title} {rec.journal}. {rec.year};{rec.volume}."
+    partial = {"title": rec.title, "authors": [f"{a.last} {a.initials}" for a in rec.authors]}
+    return [*UNIVERSE.pmids()[:10], rec.pmcid, rec.doi, line, partial, "not an id"]
+
+
+@pytest.mark.parametrize("job", [JOBS[0], JOBS[2]], ids=lambda j: j.name)
 @pytest.mark.parametrize("kind", sorted(REASONS))
 def test_a_fault_on_every_request_fails_each_input_with_its_reason(
-    kind: str, caplog: pytest.LogCaptureFixture
+    kind: str, job: Job, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """When every attempt meets the fault, each valid input is an error that names it, within
-    the retry budget, and the key is in no error, chained cause or log line."""
+    """When every attempt meets the fault, each valid input is an error that names it (never
+    a not_found), within the retry budget, and the key is in no error, cause or log line."""
     caplog.set_level(logging.DEBUG)
-    job = JOBS[0]
-    inputs = [str(p) for p in UNIVERSE.pmids()[:20]] + ["not a pmid"]
+    inputs = every_kind_of_input() if job.name == "enrich" else [*UNIVERSE.pmids()[:10], "x"]
+    invalid = "invalid_input" if job.name == "enrich" else "invalid"
     plan = FaultPlan(seed=2, rates={kind: 1.0}, stall_seconds=1)
     started = time.monotonic()
     results, _ = run_once(job, inputs, plan, api_key=API_KEY, max_attempts=2)
     elapsed = time.monotonic() - started
     assert [r.input for r in results] == inputs
-    assert [r.status for r in results] == ["error"] * 20 + ["invalid"]
-    assert all(REASONS[kind] in str(r.error).lower() for r in results[:20])
+    assert [r.status for r in results] == ["error"] * (len(inputs) - 1) + [invalid]
+    assert all(REASONS[kind] in str(r.error).lower() for r in results[:-1])
     assert elapsed < 15
     for error in errors_of(results):
         shown = "".join(traceback.format_exception(error)) + repr(error.args)
