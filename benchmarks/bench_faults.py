@@ -1,9 +1,10 @@
 """The mixed-fault soak: 10,000 mixed inputs per job against the fake NCBI under faults.
 
-Usage: python benchmarks/bench_faults.py [--inputs N] [--seed S] [--window W]
+Usage: python benchmarks/bench_faults.py [--inputs N] [--seed S] [--window W] [--size P]
 
 For each job of tests/integration/fault_jobs.py (fetch with PMIDs, duplicates, junk and
-unknown ids; convert with PMIDs, PMCIDs, DOIs and junk) it runs the inputs once without faults
+unknown ids; convert with PMIDs, PMCIDs, DOIs and junk; enrich with ids, reference lines and
+partial records) it runs the inputs once without faults
 and once with 10% 5xx, 5% connection resets, 5% truncated bodies, 8% injected 429s and a client
 paced above the fake's rate limit, then prints: inputs, faults injected by kind (from the fake
 server's stats), records lost (must be 0), duplicates (must be 0), errors (failed inputs, each
@@ -38,6 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--inputs", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--size", type=int, default=5_000, help="PMIDs in the synthetic PubMed")
     parser.add_argument(
         "--window",
         type=float,
@@ -45,7 +47,7 @@ def main() -> None:
         help="the fake admits 10 requests per W (scaled) seconds; the client paces 14 a second",
     )
     args = parser.parse_args()
-    universe = SyntheticUniverse(size=20_000, seed=11)
+    universe = SyntheticUniverse(size=args.size, seed=11)
     for job in JOBS:
         inputs = job.inputs(universe, args.inputs, args.seed)
         with start_fake(universe) as fake, open_enricher(fast_config(fake)) as enricher:

@@ -135,7 +135,8 @@ def convert_inputs(universe: SyntheticUniverse, n: int, seed: int) -> list[Any]:
 
 def enrich_inputs(universe: SyntheticUniverse, n: int, seed: int) -> list[Any]:
     """``n`` mixed enrich inputs: ids of every kind (some unknown, DOIs in upper case),
-    reference lines and partial records without ids, duplicates, and junk."""
+    reference lines and partial records without ids (fewer: the fake scans its whole
+    universe for each), duplicates, and junk."""
     rng = random.Random(seed)
     first, size = universe.first_pmid, universe.size
     out: list[Any] = []
@@ -143,22 +144,21 @@ def enrich_inputs(universe: SyntheticUniverse, n: int, seed: int) -> list[Any]:
         draw = rng.random()
         number = first + rng.randrange(size + size // 20)  # some beyond the universe
         rec = universe.record(number)
-        if draw < 0.25:
+        if draw < 0.3:
             out.append(f"PMID: {number}")
-        elif draw < 0.4:
+        elif draw < 0.5:
             out.append(f"PMC{number - first + PMC_OFFSET}")
-        elif draw < 0.55:
+        elif draw < 0.7:
             out.append(f"doi:10.5555/SYNTHETIC.{number}")
-        elif draw < 0.7 and rec is not None:
+        elif draw < 0.76 and rec is not None:
             lead = rec.authors[0]
             out.append(
                 f"{lead.last} {lead.initials}. {rec.title} {rec.journal}. "
                 f"{rec.year};{rec.volume}:{rec.pages}."
             )
         elif draw < 0.8 and rec is not None:
-            out.append(
-                {"title": rec.title, "authors": [f"{a.last} {a.initials}" for a in rec.authors]}
-            )
+            authors = [f"{a.last} {a.initials}" for a in rec.authors]
+            out.append({"title": rec.title, "authors": authors})
         elif draw < 0.9 and out:
             out.append(out[rng.randrange(len(out))])
         else:
