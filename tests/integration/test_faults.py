@@ -93,7 +93,7 @@ def test_one_fault_kind_loses_nothing(
     """One fault kind on a fifth of the requests: each input answered once, in order, and
     every answer that is not an error equals the fault-free one."""
     inputs, baseline = baseline_of(baselines, job, 200, seed=1)
-    plan = FaultPlan(seed=5, rates={kind: 0.12 if kind == "rate_limit" else 0.2}, stall_seconds=1)
+    plan = FaultPlan(seed=5, rates={kind: 0.12 if kind == "rate_limit" else 0.2}, stall_seconds=0.6)
     if kind == "omit_ids":  # NCBI's omission is occasional: its re-check is not faulted too
         plan = FirstRequests(seed=5, rates={kind: 0.5}, upto=10)
     results, stats = run_once(job, inputs, plan)
@@ -123,7 +123,7 @@ def test_a_fault_on_every_request_fails_each_input_with_its_reason(
     caplog.set_level(logging.DEBUG)
     inputs = every_kind_of_input() if job.name == "enrich" else [*UNIVERSE.pmids()[:10], "x"]
     invalid = "invalid_input" if job.name == "enrich" else "invalid"
-    plan = FaultPlan(seed=2, rates={kind: 1.0}, stall_seconds=1)
+    plan = FaultPlan(seed=2, rates={kind: 1.0}, stall_seconds=0.6)
     started = time.monotonic()
     results, _ = run_once(job, inputs, plan, api_key=API_KEY, max_attempts=2)
     elapsed = time.monotonic() - started
