@@ -1,10 +1,11 @@
 """The mixed-fault soak: 10,000 mixed inputs per job against the fake NCBI under faults.
 
-Usage: python benchmarks/bench_faults.py [--inputs N] [--seed S]
+Usage: python benchmarks/bench_faults.py [--inputs N] [--seed S] [--window W] [--size P]
 
 For each job of tests/integration/fault_jobs.py (fetch with PMIDs, duplicates, junk and
-unknown ids; convert with PMIDs, PMCIDs, DOIs and junk) it runs the inputs once without faults
-and once with 10% 5xx, 5% connection resets, 5% truncated bodies, 3% injected 429s and a client
+unknown ids; convert with PMIDs, PMCIDs, DOIs and junk; enrich with ids, reference lines and
+partial records) it runs the inputs once without faults
+and once with 10% 5xx, 5% connection resets, 5% truncated bodies, 8% injected 429s and a client
 paced above the fake's rate limit, then prints: inputs, faults injected by kind (from the fake
 server's stats), records lost (must be 0), duplicates (must be 0), errors (failed inputs, each
 with its reason), wall time. The client runs on the scaled clock of fault_jobs (retry waits
@@ -30,7 +31,7 @@ MIXED = {
     "http_503": 0.033,
     "reset": 0.05,
     "truncate": 0.05,
-    "rate_limit": 0.03,
+    "rate_limit": 0.08,
 }
 
 
@@ -38,21 +39,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--inputs", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--size", type=int, default=5_000, help="PMIDs in the synthetic PubMed")
+    parser.add_argument(
+        "--window",
+        type=float,
+        default=5.0,
+        help="the fake admits 10 requests per W (scaled) seconds; the client paces 14 a second",
+    )
     args = parser.parse_args()
-    universe = SyntheticUniverse(size=20_000, seed=11)
+    universe = SyntheticUniverse(size=args.size, seed=11)
     for job in JOBS:
         inputs = job.inputs(universe, args.inputs, args.seed)
         with start_fake(universe) as fake, open_enricher(fast_config(fake)) as enricher:
             baseline = job.run(enricher, inputs)
         plan = FaultPlan(seed=args.seed, rates=MIXED)
-        with start_fake(universe, faults=plan, enforce_rate=True, rate_window=10.0) as fake:
+        with start_fake(universe, faults=plan, enforce_rate=True, rate_window=args.window) as fake:
             config = fast_config(fake, api_key="bench-key", requests_per_second=14.0, batch_size=40)
             started = time.perf_counter()
             with open_enricher(config) as e:
                 results = job.run(e, inputs)
             wall = time.perf_counter() - started
             stats = fake.stats.snapshot()
-        ledger = compare(inputs, baseline, results)
+        ledger = compare(job, inputs, baseline, results)
         faults = dict(sorted(stats["faults"].items()))
         print(f"{job.name}: inputs={ledger.inputs:,} answered={ledger.answered:,}")
         print(

@@ -15,7 +15,7 @@ import attrs
 import requests
 import requests.adapters
 
-from pubenrich.config import SECRET_PARAMS
+from pubenrich.config import SECRET_PARAMS, scrub_query
 from pubenrich.errors import NcbiError, TransportError
 
 __all__ = ["HttpRequest", "HttpResponse", "RequestsTransport", "Transport"]
@@ -23,6 +23,29 @@ __all__ = ["HttpRequest", "HttpResponse", "RequestsTransport", "Transport"]
 log = logging.getLogger(__name__)
 
 Pairs = tuple[tuple[str, str], ...]
+
+# urllib3 logs every request line, query string included, at DEBUG (and retries at WARNING);
+# a GET URL carries the key and the email, so their records are masked before any handler.
+_URLLIB3_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry")
+
+
+class _MaskSecrets(logging.Filter):
+    """Mask ``api_key=`` and ``email=`` values in the records of urllib3's loggers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = scrub_query(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+def _mask_urllib3_logs() -> None:
+    """Install :class:`_MaskSecrets` on urllib3's loggers, once."""
+    for name in _URLLIB3_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _MaskSecrets) for f in logger.filters):
+            logger.addFilter(_MaskSecrets())
 
 
 def _pairs(value: Mapping[str, str] | Iterable[tuple[str, str]] | None) -> Pairs:
@@ -149,6 +172,7 @@ class RequestsTransport:
     """
 
     def __init__(self, session: requests.Session | None = None, *, pool_size: int = 10) -> None:
+        _mask_urllib3_logs()
         self._owns_session = session is None
         if session is None:
             session = requests.Session()

@@ -1,8 +1,8 @@
 """Jobs run against the fake NCBI with and without faults, and the ledger that compares them.
 
-A :class:`Job` says how to build mixed inputs and how to run them through an Enricher; the
-fault tests and ``benchmarks/bench_faults.py`` are parametrized over :data:`JOBS`. Adding the
-enrich run is one more :class:`Job` in that tuple.
+A :class:`Job` says how to build mixed inputs, how to run them through an Enricher and what
+of a result must match; the fault tests and ``benchmarks/bench_faults.py`` are parametrized
+over :data:`JOBS` (fetch, convert, enrich). Another run is one more :class:`Job` there.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import attrs
 from pubenrich import Config, Enricher, EutilsClient, NoCache, PubenrichError
 from pubenrich.cache import Cache
 from pubenrich.fetch import ConvertResult, FetchResult
+from pubenrich.merge import EnrichedRecord
 from pubenrich.testing.fake_ncbi import FakeNcbi, FaultPlan, SyntheticUniverse
 
 # The client runs on a clock TIME_SCALE times slower than real time (its pacing, retry waits
@@ -27,7 +28,7 @@ from pubenrich.testing.fake_ncbi import FakeNcbi, FaultPlan, SyntheticUniverse
 TIME_SCALE = 0.02
 PMC_OFFSET = 90000001  # the fake's first synthetic PMCID, for PMCIDs of universe records
 
-Result = FetchResult | ConvertResult
+Result = FetchResult | ConvertResult | EnrichedRecord
 
 
 def virtual_clock() -> float:
@@ -132,28 +133,93 @@ def convert_inputs(universe: SyntheticUniverse, n: int, seed: int) -> list[Any]:
     return out
 
 
+def enrich_inputs(universe: SyntheticUniverse, n: int, seed: int) -> list[Any]:
+    """``n`` mixed enrich inputs: ids of every kind (some unknown, DOIs in upper case),
+    reference lines and partial records without ids (fewer: the fake scans its whole
+    universe for each), duplicates, and junk."""
+    rng = random.Random(seed)
+    first, size = universe.first_pmid, universe.size
+    out: list[Any] = []
+    for _ in range(n):
+        draw = rng.random()
+        number = first + rng.randrange(size + size // 20)  # some beyond the universe
+        rec = universe.record(number)
+        if draw < 0.3:
+            out.append(f"PMID: {number}")
+        elif draw < 0.5:
+            out.append(f"PMC{number - first + PMC_OFFSET}")
+        elif draw < 0.7:
+            out.append(f"doi:10.5555/SYNTHETIC.{number}")
+        elif draw < 0.76 and rec is not None:
+            lead = rec.authors[0]
+            out.append(
+                f"{lead.last} {lead.initials}. {rec.title} {rec.journal}. "
+                f"{rec.year};{rec.volume}:{rec.pages}."
+            )
+        elif draw < 0.8 and rec is not None:
+            authors = [f"{a.last} {a.initials}" for a in rec.authors]
+            out.append({"title": rec.title, "authors": authors})
+        elif draw < 0.9 and out:
+            out.append(out[rng.randrange(len(out))])
+        else:
+            out.append(rng.choice(_JUNK))
+    return out
+
+
 # ---------------------------------------------------------------------------- jobs
 
 
-def settled(result: Result) -> tuple[Any, ...]:
-    """What a result says, without how it was obtained (cache flag, error object)."""
-    if isinstance(result, FetchResult):
-        return (result.status, result.pmid, result.record)
+def settled_fetch(result: Any) -> tuple[Any, ...]:
+    """What a fetch result says, without how it was obtained (cache flag, error object)."""
+    return (result.status, result.pmid, result.record)
+
+
+def settled_convert(result: Any) -> tuple[Any, ...]:
+    """What a convert result says, without how it was obtained."""
     return (result.status, result.kind, result.pmid, result.pmcid, result.doi)
+
+
+def settled_enrich(result: Any) -> tuple[Any, ...]:
+    """What an enrich result says: status, paper, candidates and related papers."""
+    return (
+        result.status,
+        result.pmid,
+        result.article,
+        tuple(c.pmid for c in result.candidates),
+        tuple(settled_enrich(r) for r in result.related),
+    )
 
 
 @attrs.frozen
 class Job:
-    """A run over mixed inputs: how to make them, and how to push them through an Enricher."""
+    """A run over mixed inputs: how to make them, how to push them through an Enricher, and
+    what of a result must equal the fault-free run's. Results need ``input``, ``status`` and
+    ``error`` attributes, as every result type of the Enricher has."""
 
     name: str
     inputs: Callable[[SyntheticUniverse, int, int], list[Any]]
-    run: Callable[[Enricher, Sequence[Any]], list[Result]]
+    run: Callable[[Enricher, Sequence[Any]], list[Any]]
+    settled: Callable[[Any], tuple[Any, ...]]
+    success: str = "found"
 
 
-FETCH = Job("fetch", fetch_inputs, lambda enricher, inputs: list(enricher.fetch(inputs)))
-CONVERT = Job("convert", convert_inputs, lambda enricher, inputs: list(enricher.convert(inputs)))
-JOBS = (FETCH, CONVERT)
+FETCH = Job(
+    "fetch", fetch_inputs, lambda enricher, inputs: list(enricher.fetch(inputs)), settled_fetch
+)
+CONVERT = Job(
+    "convert",
+    convert_inputs,
+    lambda enricher, inputs: list(enricher.convert(inputs)),
+    settled_convert,
+)
+ENRICH = Job(
+    "enrich",
+    enrich_inputs,
+    lambda enricher, inputs: list(enricher.enrich(inputs)),
+    settled_enrich,
+    success="enriched",
+)
+JOBS = (FETCH, CONVERT, ENRICH)
 
 
 # ---------------------------------------------------------------------------- the ledger
@@ -185,8 +251,10 @@ class Ledger:
     statuses: dict[str, int]
 
 
-def compare(inputs: Sequence[Any], baseline: Sequence[Result], faulty: Sequence[Result]) -> Ledger:
-    """The :class:`Ledger` of ``faulty`` against ``baseline`` for ``inputs``."""
+def compare(
+    job: Job, inputs: Sequence[Any], baseline: Sequence[Result], faulty: Sequence[Result]
+) -> Ledger:
+    """The :class:`Ledger` of ``faulty`` against ``baseline`` for ``inputs`` of ``job``."""
     statuses: dict[str, int] = {}
     misplaced = changed = errors = unexplained = 0
     for position, result in enumerate(faulty):
@@ -198,7 +266,7 @@ def compare(inputs: Sequence[Any], baseline: Sequence[Result], faulty: Sequence[
             errors += 1
             error = result.error
             unexplained += not (isinstance(error, PubenrichError) and str(error).strip())
-        elif settled(result) != settled(baseline[position]):
+        elif job.settled(result) != job.settled(baseline[position]):
             changed += 1
     return Ledger(
         inputs=len(inputs),

@@ -1,6 +1,7 @@
 """Under every fault the fake NCBI injects, alone and mixed, every input comes back once, in
 order, with a status; what succeeded equals the fault-free run; what failed says why; the run
-ends in bounded time. Every job of ``fault_jobs.JOBS`` (fetch, convert) runs each scenario."""
+ends in bounded time. Every job of ``fault_jobs.JOBS`` (fetch, convert, enrich) runs each
+scenario."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ REASONS = {
     "html_error": "html",
     "error_200": "synthetic fault",
 }
-# omit_ids touches efetch only; the others touch every endpoint.
+# omit_ids touches efetch only (which convert never calls); the others touch every endpoint.
 SINGLE_FAULTS = [
     (kind, job) for kind in FAULT_KINDS for job in JOBS if kind != "omit_ids" or job.name == "fetch"
 ]
@@ -92,33 +93,43 @@ def test_one_fault_kind_loses_nothing(
     """One fault kind on a fifth of the requests: each input answered once, in order, and
     every answer that is not an error equals the fault-free one."""
     inputs, baseline = baseline_of(baselines, job, 200, seed=1)
-    plan = FaultPlan(seed=5, rates={kind: 0.12 if kind == "rate_limit" else 0.2}, stall_seconds=1)
+    plan = FaultPlan(seed=5, rates={kind: 0.12 if kind == "rate_limit" else 0.2}, stall_seconds=0.6)
     if kind == "omit_ids":  # NCBI's omission is occasional: its re-check is not faulted too
         plan = FirstRequests(seed=5, rates={kind: 0.5}, upto=10)
     results, stats = run_once(job, inputs, plan)
-    ledger = compare(inputs, baseline, results)
+    ledger = compare(job, inputs, baseline, results)
     assert stats["faults"].get(kind, 0) > 0
     assert (ledger.answered, ledger.misplaced, ledger.lost, ledger.duplicates) == (200, 0, 0, 0)
     assert ledger.unexplained == 0
-    assert ledger.statuses.get("found", 0) > 0
+    assert ledger.statuses.get(job.success, 0) > 0
 
 
+def every_kind_of_input() -> list[Any]:
+    """Ten PMIDs, then a PMCID, a DOI, a reference line, a partial record; last, junk."""
+    rec = next(r for r in UNIVERSE.records() if r.pmcid and r.doi)
+    lead = rec.authors[0]
+    line = f"{lead.last} {lead.initials}. {rec.title} {rec.journal}. {rec.year};{rec.volume}."
+    partial = {"title": rec.title, "authors": [f"{a.last} {a.initials}" for a in rec.authors]}
+    return [*UNIVERSE.pmids()[:10], rec.pmcid, rec.doi, line, partial, "not an id"]
+
+
+@pytest.mark.parametrize("job", [JOBS[0], JOBS[2]], ids=lambda j: j.name)
 @pytest.mark.parametrize("kind", sorted(REASONS))
 def test_a_fault_on_every_request_fails_each_input_with_its_reason(
-    kind: str, caplog: pytest.LogCaptureFixture
+    kind: str, job: Job, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """When every attempt meets the fault, each valid input is an error that names it, within
-    the retry budget, and the key is in no error, chained cause or log line."""
+    """When every attempt meets the fault, each valid input is an error that names it (never
+    a not_found), within the retry budget, and the key is in no error, cause or log line."""
     caplog.set_level(logging.DEBUG)
-    job = JOBS[0]
-    inputs = [str(p) for p in UNIVERSE.pmids()[:20]] + ["not a pmid"]
-    plan = FaultPlan(seed=2, rates={kind: 1.0}, stall_seconds=1)
+    inputs = every_kind_of_input() if job.name == "enrich" else [*UNIVERSE.pmids()[:10], "x"]
+    invalid = "invalid_input" if job.name == "enrich" else "invalid"
+    plan = FaultPlan(seed=2, rates={kind: 1.0}, stall_seconds=0.6)
     started = time.monotonic()
     results, _ = run_once(job, inputs, plan, api_key=API_KEY, max_attempts=2)
     elapsed = time.monotonic() - started
     assert [r.input for r in results] == inputs
-    assert [r.status for r in results] == ["error"] * 20 + ["invalid"]
-    assert all(REASONS[kind] in str(r.error).lower() for r in results[:20])
+    assert [r.status for r in results] == ["error"] * (len(inputs) - 1) + [invalid]
+    assert all(REASONS[kind] in str(r.error).lower() for r in results[:-1])
     assert elapsed < 15
     for error in errors_of(results):
         shown = "".join(traceback.format_exception(error)) + repr(error.args)
@@ -135,7 +146,7 @@ MIXED = {
     "truncate": 0.05,
     "rate_limit": 0.08,
 }
-MIXED_INPUTS = 2000  # benchmarks/bench_faults.py runs 10,000
+MIXED_INPUTS = 1500  # benchmarks/bench_faults.py runs 10,000
 
 
 @pytest.mark.parametrize("job", JOBS, ids=lambda j: j.name)
@@ -147,7 +158,10 @@ def test_mixed_faults_under_rate_pressure_lose_nothing(
     say why; the key leaks nowhere; the run ends within its bound."""
     caplog.set_level(logging.DEBUG)
     inputs, baseline = baseline_of(baselines, job, MIXED_INPUTS, seed=3)
-    plan = FaultPlan(seed=9, rates=MIXED)
+    plan = FaultPlan(seed=4, rates=MIXED)
+    # The premise: the plan's first 30 requests, fewer than either job makes, draw every kind
+    # (a request the fake's rate limit refuses gets that 429 instead of its drawn fault).
+    assert set(MIXED) <= {plan.fault_for(i) for i in range(30)}
     started = time.monotonic()
     results, stats = run_once(
         job,
@@ -162,7 +176,7 @@ def test_mixed_faults_under_rate_pressure_lose_nothing(
         batch_size=40,
     )
     elapsed = time.monotonic() - started
-    ledger = compare(inputs, baseline, results)
+    ledger = compare(job, inputs, baseline, results)
     assert (ledger.answered, ledger.misplaced, ledger.lost, ledger.duplicates) == (
         len(inputs),
         0,
@@ -170,9 +184,9 @@ def test_mixed_faults_under_rate_pressure_lose_nothing(
         0,
     )
     assert ledger.unexplained == 0
-    # 429s come from the injected faults (seeded) and, timing allowing, from the fake's limit.
-    assert stats["status_429"] + stats["faults"].get("rate_limit", 0) > 0
-    assert {"http_500", "reset", "truncate"} <= set(stats["faults"])
+    # 429s come from the seeded faults (see the premise) and, timing allowing, the fake's limit.
+    assert stats["status_429"] > 0
+    assert len(set(stats["faults"]) - {"rate_limit"}) >= 3
     assert elapsed < 60
     for error in errors_of(results):
         assert API_KEY not in "".join(traceback.format_exception(error)) + repr(error.args)
