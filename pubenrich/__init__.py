@@ -14,6 +14,7 @@ from pubenrich.errors import (
     CacheError,
     InvalidIdentifier,
     InvalidInput,
+    MirrorError,
     NcbiError,
     NcbiUnavailable,
     OfflineMiss,
@@ -38,6 +39,7 @@ from pubenrich.fetch import ConvertResult, FetchResult
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
 from pubenrich.medline import parse_medline, to_medline
 from pubenrich.merge import Candidate, Conflict, EnrichedRecord, Route
+from pubenrich.mirror import Mirror
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import (
     Article,
@@ -100,6 +102,8 @@ __all__ = [
     "LinkSet",
     "MemoryCache",
     "Mention",
+    "Mirror",
+    "MirrorError",
     "NcbiError",
     "NcbiUnavailable",
     "NoCache",

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from types import TracebackType
@@ -23,6 +24,7 @@ from pubenrich.eutils import EutilsClient
 from pubenrich.fetch import WINDOW_BATCHES, ConvertResult, Fetcher, FetchResult
 from pubenrich.inputs import ReadInput, read_input
 from pubenrich.merge import EnrichedRecord, EnrichStatus, compare
+from pubenrich.mirror import Mirror
 from pubenrich.resolve import Resolution, Resolver
 
 __all__ = ["Enricher", "Progress", "enrich"]
@@ -55,6 +57,9 @@ class Enricher:
             cache directory unless set). Pass ``NoCache()`` to keep nothing.
         client: an :class:`~pubenrich.EutilsClient` to use instead of one made from ``config``
             (the Enricher then leaves closing it to the caller).
+        mirror: a local PubMed mirror (its folder, or a :class:`~pubenrich.mirror.Mirror`)
+            that answers records first, with no request; E-utilities serve only the PMIDs it
+            does not hold (including PMIDs an update file deleted).
     """
 
     def __init__(
@@ -63,6 +68,7 @@ class Enricher:
         cache: Cache | None = None,
         *,
         client: EutilsClient | None = None,
+        mirror: str | os.PathLike[str] | Mirror | None = None,
     ) -> None:
         self.config = config or Config()
         self._own_cache = cache is None
@@ -73,7 +79,9 @@ class Enricher:
         )
         self._own_client = client is None
         self.client = client or EutilsClient(self.config)
-        self._fetcher = Fetcher(self.config, self.client, self.cache)
+        self._own_mirror = mirror is not None and not isinstance(mirror, Mirror)
+        self.mirror = mirror if isinstance(mirror, Mirror) or mirror is None else Mirror(mirror)
+        self._fetcher = Fetcher(self.config, self.client, self.cache, self.mirror)
         self._resolver = Resolver(self.config, self.client, self.cache, self._fetcher)
 
     def __repr__(self) -> str:
@@ -96,6 +104,8 @@ class Enricher:
             self.client.close()
         if self._own_cache:
             self.cache.close()
+        if self._own_mirror and self.mirror is not None:
+            self.mirror.close()
 
     def fetch(self, pmids: Iterable[Any], *, refresh: bool = False) -> Iterator[FetchResult]:
         """The records of these PMIDs: one result per input, in input order, streaming.

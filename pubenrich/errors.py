@@ -29,6 +29,7 @@ __all__ = [
     "CacheError",
     "InvalidIdentifier",
     "InvalidInput",
+    "MirrorError",
     "NcbiError",
     "NcbiUnavailable",
     "OfflineMiss",
@@ -137,6 +138,14 @@ class RateLimited(NcbiUnavailable):
 
 class CacheError(PubenrichError):
     """The cache cannot be opened, read or written."""
+
+
+class MirrorError(PubenrichError):
+    """The local PubMed mirror cannot be synced, built or read.
+
+    Raised for a download whose MD5 does not match NCBI's ``.md5`` file, a file that is not
+    PubMed XML, or a store that cannot be opened.
+    """
 
 
 class OfflineMiss(PubenrichError):

@@ -27,6 +27,7 @@ from pubenrich.errors import (
 )
 from pubenrich.eutils import EutilsClient
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.mirror import Mirror
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import (
     SCHEMA_VERSION,
@@ -147,12 +148,16 @@ class Fetcher:
         config: the settings (``offline``, ``batch_size``, ``max_in_flight``).
         client: the E-utilities client.
         cache: where records and mappings are kept.
+        mirror: a local PubMed mirror asked before the cache and NCBI (records only).
     """
 
-    def __init__(self, config: Config, client: EutilsClient, cache: Cache) -> None:
+    def __init__(
+        self, config: Config, client: EutilsClient, cache: Cache, mirror: Mirror | None = None
+    ) -> None:
         self.config = config
         self.client = client
         self.cache = cache
+        self.mirror = mirror
 
     # ------------------------------------------------------------------ records
 
@@ -174,10 +179,14 @@ class Fetcher:
                     yield attrs.evolve(outcomes[pmid.value], input=value)
 
     def records(self, keys: Sequence[str], *, refresh: bool = False) -> dict[str, FetchResult]:
-        """Results for unique normalized PMIDs: cache first, then efetch for the misses."""
+        """Results for unique normalized PMIDs: mirror, then cache, then efetch for the misses."""
         outcomes: dict[str, FetchResult] = {}
-        if not refresh:
-            for key, entry in self.cache.get_many(RECORDS, keys, version=SCHEMA_VERSION).items():
+        if self.mirror is not None:  # a PMID deleted by an update file is absent: falls through
+            for pmid, record in self.mirror.get(keys).items():
+                outcomes[pmid.value] = _found(pmid.value, record)
+        rest = [key for key in keys if key not in outcomes]
+        if not refresh and rest:
+            for key, entry in self.cache.get_many(RECORDS, rest, version=SCHEMA_VERSION).items():
                 if entry.negative or entry.value is None:
                     outcomes[key] = FetchResult(None, PMID(key), "not_found", from_cache=True)
                     continue

@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "mirror": 2,
     "testing": 3,
     "cli": 3,
+    "cli_mirror": 3,
     "__main__": 3,
     "__init__": 3,
 }
@@ -48,6 +49,10 @@ OWNERS: dict[str, set[str]] = {
     "socket": {"testing"},
     "http.server": {"testing"},
     "urllib.request": set(),
+    # the optional bulk extra: imported lazily, and only by the mirror's build
+    "dask": {"mirror"},
+    "distributed": {"mirror"},
+    "pyarrow": {"mirror"},
 }
 
 

@@ -10,6 +10,8 @@ REQUIRED = {
     "Enricher",
     "EnrichedRecord",
     "enrich",
+    "Mirror",
+    "MirrorError",
     "Article",
     "BookArticle",
     "DeletedCitation",
