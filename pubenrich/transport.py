@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import attrs
 import requests
 import requests.adapters
+import urllib3.exceptions
 
 from pubenrich.config import SECRET_PARAMS, scrub_query
 from pubenrich.errors import NcbiError, TransportError
@@ -274,7 +275,8 @@ def download_to(
                     for chunk in reply.raw.stream(chunk_size, decode_content=False):
                         out.write(chunk)
             found = {k.lower(): v for k, v in reply.headers.items()}
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+        # urllib3's errors surface directly when the raw stream breaks mid-body
         raise TransportError(f"download of {url} failed ({type(exc).__name__})") from exc
     log.debug("downloaded %s (HTTP %d, resumed at %d bytes)", url, status, have)
     return HttpResponse(status=status, headers=found, body=b"", url=url)

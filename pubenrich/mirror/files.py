@@ -82,8 +82,13 @@ def expected_md5(text: str) -> str:
     return match[1].lower()
 
 
-def check_md5(path: str | os.PathLike[str], md5_text: str) -> None:
+def check_md5(path: str | os.PathLike[str], md5_text: str, name: str | None = None) -> None:
     """Refuse a file whose MD5 is not the one NCBI published.
+
+    Args:
+        path: the file to check.
+        md5_text: the ``.md5`` file's text.
+        name: the file's name in messages (its own name by default).
 
     Raises:
         MirrorError: the digests differ (the message names the file and both digests).
@@ -92,6 +97,6 @@ def check_md5(path: str | os.PathLike[str], md5_text: str) -> None:
     got = md5_of(path)
     if got != want:
         raise MirrorError(
-            f"{Path(path).name} is corrupt: its MD5 is {got}, NCBI's .md5 says {want}; "
+            f"{name or Path(path).name} is corrupt: its MD5 is {got}, NCBI's .md5 says {want}; "
             "the file was refused"
         )

@@ -131,7 +131,7 @@ def _download(url: str, dest: Path, md5: str | None) -> None:
     reply = download_to(url, part)
     if md5 is not None:
         try:
-            check_md5(part, md5)
+            check_md5(part, md5, dest.name)
         except MirrorError:
             part.unlink(missing_ok=True)  # a corrupt part must not be resumed
             raise

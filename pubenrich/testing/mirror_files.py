@@ -108,6 +108,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         files = self.server.files
         files.requests.append(self.path)
+        if self.headers.get("Range"):
+            files.ranges.append((self.path.rsplit("/", 1)[-1], self.headers["Range"]))
         path = self.path.split("?")[0]
         target = (files.root / path.lstrip("/")).resolve()
         if files.root not in target.parents and target != files.root:
@@ -169,12 +171,14 @@ class FileServer:
     Attributes:
         root: the folder served.
         requests: the paths asked for, in order.
+        ranges: (file name, Range header) of the requests that asked for a range.
         cut: file name -> bytes after which the next reply for it breaks off (once).
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.requests: list[str] = []
+        self.ranges: list[tuple[str, str]] = []
         self.cut: dict[str, int] = {}
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.files = self
