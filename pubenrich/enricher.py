@@ -59,7 +59,8 @@ class Enricher:
             (the Enricher then leaves closing it to the caller).
         mirror: a local PubMed mirror (its folder, or a :class:`~pubenrich.mirror.Mirror`)
             that answers records first, with no request; E-utilities serve only the PMIDs it
-            does not hold (including PMIDs an update file deleted).
+            does not hold (including PMIDs an update file deleted). ``refresh`` skips the
+            cache, not the mirror. Id conversion does not use the mirror yet.
     """
 
     def __init__(

@@ -6,6 +6,7 @@ DOIs under 10.5555/, PMCIDs from PMC90000001) in the layout of NCBI's baseline a
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -70,6 +71,15 @@ def test_the_store_holds_every_surviving_record(mirror: Mirror) -> None:
     got = mirror.get(r.pmid for r in RECORDS[:60])
     assert all(isinstance(r, Article) for r in got.values())
     assert len(got) == 58
+
+
+def test_get_json_is_the_stored_form_of_get(mirror: Mirror) -> None:
+    """The raw JSON path returns what get() builds its records from."""
+    ids = [r.pmid for r in RECORDS[:5]]
+    raw = mirror.get_json(ids)
+    assert {k: json.loads(v) for k, v in raw.items()} == {
+        k: r.to_dict() for k, r in mirror.get(ids).items()
+    }
 
 
 def test_files_apply_in_file_order(mirror: Mirror) -> None:
