@@ -141,6 +141,31 @@ def _enrich(root: Path, ids: list[str]) -> float:
     return len(ids) / seconds
 
 
+def _plain(work: Path, sample: list[str], api: int) -> None:
+    """The same store with plain JSON (what ``build(compress=False)`` writes)."""
+    plain = work / "plain"
+    plain.mkdir()
+    with sqlite3.connect(work / "one" / STORE_NAME) as source:
+        source.execute("VACUUM INTO ?", (str(plain / STORE_NAME),))
+    with sqlite3.connect(plain / STORE_NAME) as conn:
+        conn.create_function("inflate", 1, zlib.decompress, deterministic=True)
+        conn.execute("UPDATE records SET data = inflate(data)")
+    with sqlite3.connect(plain / STORE_NAME) as conn:
+        conn.execute("VACUUM")
+    print(
+        f"  plain-JSON store (build(compress=False)): "
+        f"{(plain / STORE_NAME).stat().st_size / 1e6:,.0f} MB"
+    )
+    rate = _enrich(plain, sample)
+    print(f"  {len(sample):,} ids from the plain store:  {rate:>9,.0f} records/s")
+    started = time.perf_counter()
+    with Mirror(plain) as mirror:
+        for start in range(0, len(sample), 1000):
+            mirror.get_json(sample[start : start + 1000])
+    raw = len(sample) / (time.perf_counter() - started)
+    print(f"  same ids as plain JSON (get_json):       {raw:>9,.0f} records/s = {raw / api:,.0f}x")
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -189,6 +214,7 @@ def main() -> None:
         raw = len(sample) / (time.perf_counter() - started)
         print(f"  same ids as stored JSON (Mirror.get_json): {raw:>9,.0f} records/s")
         print(f"  get_json / API = {raw / api:,.0f}x")
+        _plain(work, sample, api)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -52,6 +52,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="ADDR",
         help="a Dask scheduler address (tcp://host:8786); needs pubenrich[bulk]",
     )
+    do_build.add_argument(
+        "--uncompressed",
+        action="store_true",
+        help="store plain JSON: a bigger store that reads faster",
+    )
     return mirror  # type: ignore[no-any-return]
 
 
@@ -72,7 +77,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"{len(report.fetched)} files fetched, {len(report.skipped)} already there")
         else:
             built = build(
-                args.dir, processes=args.processes, scheduler=args.scheduler, progress=_show
+                args.dir,
+                processes=args.processes,
+                scheduler=args.scheduler,
+                progress=_show,
+                compress=not args.uncompressed,
             )
             print(
                 f"{built.files_applied} files applied ({built.files_skipped} already), "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,6 +83,20 @@ def test_get_json_is_the_stored_form_of_get(mirror: Mirror) -> None:
     }
 
 
+def test_an_uncompressed_build_reads_the_same(series: Path, tmp_path: Path) -> None:
+    """build(compress=False) stores plain JSON that reads back to the same records."""
+    build(series, processes=1)
+    plain = tmp_path / "plain"
+    shutil.copytree(series / "baseline", plain / "baseline")
+    shutil.copytree(series / "updatefiles", plain / "updatefiles")
+    build(plain, processes=1, compress=False)
+    ids = [r.pmid for r in RECORDS]
+    with Mirror(series) as packed, Mirror(plain) as unpacked:
+        assert packed.get(ids) == unpacked.get(ids)
+        assert packed.get_json(ids) == unpacked.get_json(ids)
+        assert (plain / "mirror.sqlite3").stat().st_size > 0
+
+
 def test_files_apply_in_file_order(mirror: Mirror) -> None:
     """Baseline files come first, then update files, each by number."""
     assert mirror.files() == [f"pubmed25n000{n}.xml.gz" for n in (1, 2, 3, 4)]
@@ -137,9 +152,9 @@ def test_a_rebuild_does_not_parse_applied_files_again(
     parsed: list[str] = []
     import pubenrich.mirror.builder as module
 
-    def counting(path: str) -> list[object]:
+    def counting(path: str, compress: bool = True) -> list[object]:
         parsed.append(Path(path).name)
-        return parse_file(path)  # type: ignore[return-value]
+        return parse_file(path, compress)  # type: ignore[return-value]
 
     monkeypatch.setattr(module, "parse_file", counting)
     report = build(series, processes=1)
