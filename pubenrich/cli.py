@@ -7,6 +7,7 @@
     pubenrich fetch PMID...              the records of these PMIDs
     pubenrich convert ID...              PMID <-> PMCID <-> DOI
     pubenrich cache info|clear|prune     the cache file
+    pubenrich mirror sync|build DIR      a local PubMed mirror (``--mirror DIR`` to use it)
 
 Exit codes: 0 every input enriched (or found), 1 some were not (not found, ambiguous, invalid,
 failed: each says so in its record), 2 the command itself failed (bad usage, unreadable file,
@@ -26,7 +27,7 @@ from typing import IO, Any
 
 import attrs
 
-from pubenrich import __version__
+from pubenrich import __version__, cli_mirror
 from pubenrich.cache import Cache, NoCache, SqliteCache, default_cache_path
 from pubenrich.config import Config
 from pubenrich.cues import read_citations
@@ -133,7 +134,7 @@ def _enricher(args: argparse.Namespace) -> Iterator[Enricher]:
     with ExitStack() as stack:
         if args.replay:
             stack.enter_context(replay(args.replay))
-        yield stack.enter_context(Enricher(config, cache=_cache(args, config)))
+        yield stack.enter_context(Enricher(config, cache=_cache(args, config), mirror=args.mirror))
 
 
 def _incomplete(missed: int, total: int, what: str) -> int:
@@ -219,6 +220,9 @@ def _network_options(parser: argparse.ArgumentParser, *, formats: Sequence[str])
     parser.add_argument("--no-cache", action="store_true", help="keep nothing")
     parser.add_argument("--offline", action="store_true", help="answer from the cache only")
     parser.add_argument("--replay", metavar="FILE", help="serve NCBI's answers from a recording")
+    parser.add_argument(
+        "--mirror", metavar="DIR", help="a local PubMed mirror to answer from first"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -243,6 +247,7 @@ def _parser() -> argparse.ArgumentParser:
     cache = commands.add_parser("cache", help="inspect or empty the cache")
     cache.add_argument("action", choices=("info", "clear", "prune"))
     cache.add_argument("--cache", metavar="PATH", help="SQLite cache file")
+    cli_mirror.add_parser(commands)
     return parser
 
 
@@ -255,6 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fetch": _fetch,
         "convert": _convert,
         "cache": _cache_command,
+        "mirror": cli_mirror.run,
     }[args.command]
     try:
         return run(args)

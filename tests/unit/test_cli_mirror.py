@@ -45,3 +45,32 @@ def test_a_failure_exits_2_with_the_reason(
     args = _parse(["mirror", "sync", str(tmp_path / "m"), "--from", str(tmp_path / "none")])
     assert run(args) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_the_pubenrich_command_builds_and_answers_from_a_mirror(tmp_path: Path) -> None:
+    """`pubenrich mirror sync/build`, then `pubenrich fetch --mirror --offline` finds records."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    source = tmp_path / "download" / "baseline" / "pubmed25n0001.xml.gz"
+    write_md5(write_pubmed_file(source, UNIVERSE, list(UNIVERSE.records())))
+    target = str(tmp_path / "mirror")
+
+    def pubenrich(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pubenrich", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+            env={"PYTHONPATH": str(root), "PATH": "", "HOME": str(tmp_path)},
+        )
+
+    assert pubenrich("mirror", "sync", target, "--from", str(tmp_path / "download")).returncode == 0
+    assert pubenrich("mirror", "build", target, "--processes", "1").returncode == 0
+    pmid = UNIVERSE.pmids()[0]
+    fetched = pubenrich("fetch", pmid, "--mirror", target, "--offline", "--no-cache")
+    assert fetched.returncode == 0, fetched.stderr
+    assert json.loads(fetched.stdout)["record"]["pmid"] == pmid
