@@ -8,11 +8,13 @@ from __future__ import annotations
 from pubenrich.cache import Cache, CachePolicy, MemoryCache, NoCache, SqliteCache
 from pubenrich.config import Config
 from pubenrich.cues import AuthorCue, Citation, Cues, read_citations
-from pubenrich.enricher import Enricher
+from pubenrich.enricher import Enricher, Progress, enrich
 from pubenrich.errors import (
     BadRequest,
     CacheError,
     InvalidIdentifier,
+    InvalidInput,
+    MirrorError,
     NcbiError,
     NcbiUnavailable,
     OfflineMiss,
@@ -22,9 +24,22 @@ from pubenrich.errors import (
     TransportError,
 )
 from pubenrich.eutils import Batch, EutilsClient, JsonBatch
+from pubenrich.export import (
+    CSV_COLUMNS,
+    DEFAULT_CSV_COLUMNS,
+    CsvWriter,
+    bibtex_key,
+    csv_row,
+    to_bibtex,
+    to_csl_json,
+    to_ris,
+)
 from pubenrich.extract import Mention, extract
 from pubenrich.fetch import ConvertResult, FetchResult
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.medline import parse_medline, to_medline
+from pubenrich.merge import Candidate, Conflict, EnrichedRecord, Route
+from pubenrich.mirror import Mirror
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import (
     Article,
@@ -49,6 +64,8 @@ from pubenrich.replies import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "CSV_COLUMNS",
+    "DEFAULT_CSV_COLUMNS",
     "DOI",
     "PMCID",
     "PMID",
@@ -61,42 +78,59 @@ __all__ = [
     "Cache",
     "CacheError",
     "CachePolicy",
+    "Candidate",
     "Citation",
     "CitationMatch",
     "CitationQuery",
     "Config",
+    "Conflict",
     "ConvertResult",
+    "CsvWriter",
     "Cues",
     "DeletedCitation",
+    "EnrichedRecord",
     "Enricher",
     "EutilsClient",
     "FetchResult",
     "IdconvRecord",
     "Identifier",
     "InvalidIdentifier",
+    "InvalidInput",
     "Journal",
     "JsonBatch",
     "Link",
     "LinkSet",
     "MemoryCache",
     "Mention",
+    "Mirror",
+    "MirrorError",
     "NcbiError",
     "NcbiUnavailable",
     "NoCache",
     "OfflineMiss",
     "ParseError",
     "PartialDate",
+    "Progress",
     "PubenrichError",
     "PubmedRecord",
     "RateLimited",
     "RetractionStatus",
+    "Route",
     "SearchResult",
     "SqliteCache",
     "TransportError",
     "__version__",
+    "bibtex_key",
+    "csv_row",
+    "enrich",
     "extract",
     "parse_identifier",
+    "parse_medline",
     "parse_pubmed_xml",
     "read_citations",
     "record_from_dict",
+    "to_bibtex",
+    "to_csl_json",
+    "to_medline",
+    "to_ris",
 ]

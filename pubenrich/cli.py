@@ -1,8 +1,18 @@
 """The ``pubenrich`` command. The one module that prints and sets exit codes.
 
-``pubenrich extract FILE...`` (or standard input) prints one JSON line per citation found: its
-role, section, identifiers with their spans, and cues. The other commands (``enrich``,
-``fetch``, ``convert``, ``cache``) are still to come.
+::
+
+    pubenrich extract FILE...            citations and identifiers found, JSON lines
+    pubenrich enrich FILE... [--lines]   enriched records (jsonl, csl-json, bibtex, ris, csv)
+    pubenrich fetch PMID...              the records of these PMIDs
+    pubenrich convert ID...              PMID <-> PMCID <-> DOI
+    pubenrich cache info|clear|prune     the cache file
+    pubenrich mirror sync|build DIR      a local PubMed mirror (``--mirror DIR`` to use it)
+
+Exit codes: 0 every input enriched (or found), 1 some were not (not found, ambiguous, invalid,
+failed: each says so in its record), 2 the command itself failed (bad usage, unreadable file,
+unusable cache). Errors are one line on standard error; ``--debug`` shows the traceback.
+The API key and email come from ``--api-key``/``--email``, else ``NCBI_API_KEY``/``NCBI_EMAIL``.
 """
 
 from __future__ import annotations
@@ -10,51 +20,257 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import IO, Any
 
-from pubenrich import __version__
+import attrs
+
+from pubenrich import __version__, cli_mirror
+from pubenrich.cache import Cache, NoCache, SqliteCache, default_cache_path
+from pubenrich.config import Config
 from pubenrich.cues import read_citations
+from pubenrich.enricher import Enricher, Progress
+from pubenrich.errors import PubenrichError
+from pubenrich.export import FORMATS, CsvWriter, write
+from pubenrich.merge import EnrichedRecord
+from pubenrich.records import Article, BookArticle
+from pubenrich.testing.replay import replay
 
 EXIT_OK = 0
+EXIT_INCOMPLETE = 1
 EXIT_FAILURE = 2
+
+
+class _Failure(Exception):
+    """A one-line reason the command cannot go on."""
 
 
 def _read(name: str) -> str:
     if name == "-":
         return sys.stdin.read()
-    with open(name, encoding="utf-8", errors="replace") as handle:
-        return handle.read()
+    try:
+        with open(name, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise _Failure(f"cannot read {name}: {exc.strerror}") from exc
 
 
-def _extract(paths: Sequence[str]) -> int:
-    for name in paths or ["-"]:
-        try:
-            text = _read(name)
-        except OSError as exc:
-            print(f"pubenrich: cannot read {name}: {exc.strerror}", file=sys.stderr)
-            return EXIT_FAILURE
+def _inputs(args: argparse.Namespace) -> list[str]:
+    texts = [_read(name) for name in args.files or ["-"]]
+    if getattr(args, "lines", False):
+        return [line for text in texts for line in text.splitlines() if line.strip()]
+    return texts
+
+
+def _extract(args: argparse.Namespace) -> int:
+    for name in args.files or ["-"]:
+        text = _read(name)
         source = "<stdin>" if name == "-" else name
         for citation in read_citations(text):
             print(json.dumps({"source": source, **citation.to_dict()}, ensure_ascii=False))
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+def _config(args: argparse.Namespace) -> Config:
+    config = Config.from_env()  # the edge: the environment is read here, once
+    changes: dict[str, Any] = {"offline": bool(args.offline)}
+    if args.api_key:
+        changes["api_key"] = args.api_key
+    if args.email:
+        changes["email"] = args.email
+    if args.cache:
+        changes["cache_path"] = Path(args.cache)
+    return attrs.evolve(config, **changes)
+
+
+def _cache(args: argparse.Namespace, config: Config) -> Cache:
+    if getattr(args, "no_cache", False):
+        return NoCache()
+    return SqliteCache(config.cache_path or default_cache_path())
+
+
+def _progress(enabled: bool) -> Callable[[Progress], None] | None:
+    if not enabled:
+        return None
+
+    def show(progress: Progress) -> None:
+        sys.stderr.write(
+            f"\r{progress.inputs_done:,} inputs done, {progress.requests_total:,} requests"
+        )
+        sys.stderr.flush()
+
+    return show
+
+
+def _emit(records: Iterable[EnrichedRecord], fmt: str, out: IO[str]) -> tuple[int, int]:
+    """Write enriched records; returns (inputs, inputs not enriched)."""
+    counts = [0, 0]
+
+    def counted() -> Iterator[EnrichedRecord]:
+        for record in records:
+            counts[0] += 1
+            counts[1] += record.status != "enriched"
+            yield record
+
+    if fmt == "jsonl":
+        for record in counted():
+            out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = CsvWriter(out, extra_columns=("input", "status"))
+        for record in counted():
+            text = record.input if isinstance(record.input, str) else repr(record.input)
+            writer.writerow(record.article, {"input": text[:200], "status": record.status})
+    else:
+        write((r.article for r in counted() if r.article is not None), fmt, out)
+    return counts[0], counts[1]
+
+
+@contextmanager
+def _enricher(args: argparse.Namespace) -> Iterator[Enricher]:
+    """The Enricher of the command's options, serving from a recording when asked."""
+    config = _config(args)
+    with ExitStack() as stack:
+        if args.replay:
+            stack.enter_context(replay(args.replay))
+        yield stack.enter_context(Enricher(config, cache=_cache(args, config), mirror=args.mirror))
+
+
+def _incomplete(missed: int, total: int, what: str) -> int:
+    if not missed:
+        return EXIT_OK
+    print(f"pubenrich: {missed} of {total} {what}", file=sys.stderr)
+    return EXIT_INCOMPLETE
+
+
+def _enrich(args: argparse.Namespace) -> int:
+    inputs = _inputs(args)
+    with _enricher(args) as enricher:
+        show = _progress(sys.stderr.isatty())
+        done, missed = _emit(enricher.enrich(inputs, progress=show), args.format, sys.stdout)
+        if show is not None:
+            sys.stderr.write("\n")
+    if missed and args.format not in ("jsonl", "csv"):
+        print("pubenrich: inputs not enriched are left out; see --format jsonl", file=sys.stderr)
+    return _incomplete(missed, done, "inputs not enriched")
+
+
+def _ids(args: argparse.Namespace) -> list[str]:
+    return list(args.ids) or [line.strip() for line in sys.stdin if line.strip()]
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    ids = _ids(args)
+    missed = 0
+    found: list[Article | BookArticle] = []
+    with _enricher(args) as enricher:
+        for result in enricher.fetch(ids):
+            missed += not result.ok
+            if args.format == "jsonl":
+                row = {
+                    "input": str(result.input),
+                    "status": result.status,
+                    "record": result.record.to_dict() if result.record else None,
+                    "error": None if result.error is None else str(result.error),
+                }
+                print(json.dumps(row, ensure_ascii=False))
+            elif isinstance(result.record, Article | BookArticle):
+                found.append(result.record)
+    if args.format != "jsonl":
+        write(found, args.format, sys.stdout)
+    return _incomplete(missed, len(ids), "ids not found")
+
+
+def _convert(args: argparse.Namespace) -> int:
+    ids = _ids(args)
+    missed = 0
+    with _enricher(args) as enricher:
+        for result in enricher.convert(ids):
+            missed += result.status != "found"
+            row = {
+                "input": str(result.input),
+                "status": result.status,
+                "pmid": result.pmid and result.pmid.value,
+                "pmcid": result.pmcid and result.pmcid.value,
+                "doi": result.doi and result.doi.value,
+                "error": None if result.error is None else str(result.error),
+            }
+            print(json.dumps(row, ensure_ascii=False))
+    return _incomplete(missed, len(ids), "ids not converted")
+
+
+def _cache_command(args: argparse.Namespace) -> int:
+    path = Path(args.cache) if args.cache else default_cache_path()
+    with SqliteCache(path) as cache:
+        if args.action == "info":
+            print(json.dumps(cache.info().to_dict(), indent=2))
+        elif args.action == "clear":
+            print(f"removed {cache.clear():,} entries from {path}")
+        else:
+            print(f"removed {cache.prune():,} expired entries from {path}")
+    return EXIT_OK
+
+
+def _network_options(parser: argparse.ArgumentParser, *, formats: Sequence[str]) -> None:
+    parser.add_argument("--format", choices=formats, default="jsonl", help="output format")
+    parser.add_argument("--api-key", help="NCBI API key (else NCBI_API_KEY)")
+    parser.add_argument("--email", help="your email for NCBI (else NCBI_EMAIL)")
+    parser.add_argument("--cache", metavar="PATH", help="SQLite cache file")
+    parser.add_argument("--no-cache", action="store_true", help="keep nothing")
+    parser.add_argument("--offline", action="store_true", help="answer from the cache only")
+    parser.add_argument("--replay", metavar="FILE", help="serve NCBI's answers from a recording")
+    parser.add_argument(
+        "--mirror", metavar="DIR", help="a local PubMed mirror to answer from first"
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pubenrich", description="Messy text about papers in, canonical metadata out."
     )
     parser.add_argument("--version", action="version", version=f"pubenrich {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True)
-    extract = commands.add_parser(
-        "extract", help="print the citations and identifiers found in text, as JSON lines"
-    )
+    extract = commands.add_parser("extract", help="citations and identifiers, as JSON lines")
     extract.add_argument("files", nargs="*", help="text files; '-' or none reads standard input")
-    args = parser.parse_args(argv)
+    enrich = commands.add_parser("enrich", help="enrich texts: one record per file or line")
+    enrich.add_argument("files", nargs="*", help="text files; '-' or none reads standard input")
+    enrich.add_argument("--lines", action="store_true", help="one input per line")
+    _network_options(enrich, formats=FORMATS)
+    fetch = commands.add_parser("fetch", help="the records of PMIDs")
+    fetch.add_argument("ids", nargs="*", help="PMIDs; none reads them from standard input")
+    _network_options(fetch, formats=FORMATS)
+    convert = commands.add_parser("convert", help="PMID <-> PMCID <-> DOI, as JSON lines")
+    convert.add_argument("ids", nargs="*", help="ids; none reads them from standard input")
+    _network_options(convert, formats=("jsonl",))
+    cache = commands.add_parser("cache", help="inspect or empty the cache")
+    cache.add_argument("action", choices=("info", "clear", "prune"))
+    cache.add_argument("--cache", metavar="PATH", help="SQLite cache file")
+    cli_mirror.add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    run = {
+        "extract": _extract,
+        "enrich": _enrich,
+        "fetch": _fetch,
+        "convert": _convert,
+        "cache": _cache_command,
+        "mirror": cli_mirror.run,
+    }[args.command]
     try:
-        return _extract(args.files)
+        return run(args)
     except BrokenPipeError:  # `pubenrich extract x | head` is a normal way to stop
         return EXIT_OK
+    except (_Failure, PubenrichError, OSError, ValueError) as exc:
+        if args.debug:
+            raise
+        print(f"pubenrich: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
 
 
 if __name__ == "__main__":

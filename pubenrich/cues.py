@@ -607,7 +607,8 @@ def read_citations(text: str) -> list[Citation]:
     fields = _tagged_fields(text)
     if fields:
         cues = _tagged_cues(fields)
-    elif mentions:
+    elif mentions or (len(entries) == 1 and _looks_like_reference(text)):
+        # One reference line ("Bone RC, ... Chest. 1992;101:1644-55.") reads as its entry.
         cues = _entry_cues(text)
     else:
         cues = _page_cues(text)

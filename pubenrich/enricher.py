@@ -9,16 +9,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from types import TracebackType
 from typing import Any
 
+import attrs
+
 from pubenrich.cache import Cache, SqliteCache, default_cache_path
 from pubenrich.config import Config
+from pubenrich.cues import Citation
 from pubenrich.eutils import EutilsClient
-from pubenrich.fetch import ConvertResult, Fetcher, FetchResult
+from pubenrich.fetch import WINDOW_BATCHES, ConvertResult, Fetcher, FetchResult
+from pubenrich.inputs import ReadInput, read_input
+from pubenrich.merge import EnrichedRecord, EnrichStatus, compare
+from pubenrich.mirror import Mirror
+from pubenrich.resolve import Resolution, Resolver
 
-__all__ = ["Enricher"]
+__all__ = ["Enricher", "Progress", "enrich"]
+
+# An enrich window holds this many fetch windows of inputs: a text may name a dozen papers,
+# and wider windows fill more batches to the brim (fewer, fuller requests) at flat memory.
+ENRICH_WINDOW_FACTOR = 5
+
+
+@attrs.frozen
+class Progress:
+    """How far an ``enrich`` run has got: inputs done, and HTTP requests sent by endpoint."""
+
+    inputs_done: int
+    requests: dict[str, int] = attrs.field(factory=dict, eq=False)
+
+    @property
+    def requests_total(self) -> int:
+        """All requests sent so far."""
+        return sum(self.requests.values())
 
 
 class Enricher:
@@ -31,6 +57,10 @@ class Enricher:
             cache directory unless set). Pass ``NoCache()`` to keep nothing.
         client: an :class:`~pubenrich.EutilsClient` to use instead of one made from ``config``
             (the Enricher then leaves closing it to the caller).
+        mirror: a local PubMed mirror (its folder, or a :class:`~pubenrich.mirror.Mirror`)
+            that answers records first, with no request; E-utilities serve only the PMIDs it
+            does not hold (including PMIDs an update file deleted). ``refresh`` skips the
+            cache, not the mirror. Id conversion does not use the mirror yet.
     """
 
     def __init__(
@@ -39,6 +69,7 @@ class Enricher:
         cache: Cache | None = None,
         *,
         client: EutilsClient | None = None,
+        mirror: str | os.PathLike[str] | Mirror | None = None,
     ) -> None:
         self.config = config or Config()
         self._own_cache = cache is None
@@ -49,7 +80,10 @@ class Enricher:
         )
         self._own_client = client is None
         self.client = client or EutilsClient(self.config)
-        self._fetcher = Fetcher(self.config, self.client, self.cache)
+        self._own_mirror = mirror is not None and not isinstance(mirror, Mirror)
+        self.mirror = mirror if isinstance(mirror, Mirror) or mirror is None else Mirror(mirror)
+        self._fetcher = Fetcher(self.config, self.client, self.cache, self.mirror)
+        self._resolver = Resolver(self.config, self.client, self.cache, self._fetcher)
 
     def __repr__(self) -> str:
         return f"Enricher({self.client!r}, cache={type(self.cache).__name__})"
@@ -71,6 +105,8 @@ class Enricher:
             self.client.close()
         if self._own_cache:
             self.cache.close()
+        if self._own_mirror and self.mirror is not None:
+            self.mirror.close()
 
     def fetch(self, pmids: Iterable[Any], *, refresh: bool = False) -> Iterator[FetchResult]:
         """The records of these PMIDs: one result per input, in input order, streaming.
@@ -97,3 +133,101 @@ class Enricher:
             refresh: ignore cached answers.
         """
         return self._fetcher.convert(ids, refresh=refresh)
+
+    def enrich(
+        self,
+        inputs: Iterable[Any],
+        *,
+        refresh: bool = False,
+        progress: Callable[[Progress], None] | None = None,
+    ) -> Iterator[EnrichedRecord]:
+        """Enrich texts and partial records: one :class:`EnrichedRecord` per input, in order.
+
+        Inputs are read in windows of a few thousand; within a window every identifier,
+        search and record is shared and batched (duplicates asked once), then the window's
+        results are yielded in input order, so memory stays flat over any number of inputs.
+
+        A text is read with :func:`~pubenrich.read_citations`: its own paper is the record,
+        and the papers it cites or shows beside it (similar, cited by, references) come back
+        in ``related``. A text that cites several papers and has none of its own (a pasted
+        reference list) comes back with status ``multiple``, each paper in ``related``.
+
+        Args:
+            inputs: texts (a page, a reference line, a bare id), mappings with some of
+                ``pmid``/``pmcid``/``doi``/``title``/``authors``/``journal``/``year``/
+                ``volume``/``pages``, or attrs records with such fields.
+            refresh: ignore cached answers (fresh ones are still stored).
+            progress: called after each window with the inputs done and requests sent.
+        """
+        size = self.config.batch_size * WINDOW_BATCHES * ENRICH_WINDOW_FACTOR
+        iterator = iter(inputs)
+        done = 0
+        while window := list(islice(iterator, size)):
+            read = [read_input(value) for value in window]
+            wanted = [c for r in read for c in ((r.subject,) if r.subject else ()) + r.others]
+            resolutions = dict(
+                zip(map(id, wanted), self._resolver.resolve(wanted, refresh=refresh), strict=True)
+            )
+            for value, item in zip(window, read, strict=True):
+                yield _enriched(value, item, resolutions)
+            done += len(window)
+            if progress is not None:
+                progress(Progress(done, self.client.requests_sent))
+
+
+_STATUS: dict[str, EnrichStatus] = {
+    "resolved": "enriched",
+    "not_found": "not_found",
+    "ambiguous": "ambiguous",
+    "error": "error",
+}
+
+
+def _one(value: Any, citation: Citation, resolution: Resolution, **extra: Any) -> EnrichedRecord:
+    provenance, conflicts = (
+        ({}, ()) if resolution.record is None else compare(citation, resolution.record)
+    )
+    return EnrichedRecord(
+        input=value,
+        status=_STATUS[resolution.status],
+        citation=citation,
+        role=citation.role if extra.get("related_to") else "primary",
+        article=resolution.record,
+        error=resolution.error,
+        candidates=resolution.candidates,
+        route=resolution.route,
+        provenance=provenance,
+        conflicts=conflicts,
+        **{k: v for k, v in extra.items() if k != "related_to"},
+    )
+
+
+def _enriched(value: Any, item: ReadInput, resolutions: dict[int, Resolution]) -> EnrichedRecord:
+    related = tuple(
+        _one(c.text, c, resolutions[id(c)], citations=(c,), related_to=True) for c in item.others
+    )
+    if item.subject is not None:
+        return _one(
+            value,
+            item.subject,
+            resolutions[id(item.subject)],
+            citations=item.citations,
+            related=related,
+        )
+    if item.problem is not None:
+        return EnrichedRecord(
+            input=value,
+            status="invalid_input",
+            citations=item.citations,
+            error=item.problem,
+            related=related,
+        )
+    return EnrichedRecord(input=value, status="multiple", citations=item.citations, related=related)
+
+
+def enrich(inputs: Iterable[Any], config: Config | None = None) -> list[EnrichedRecord]:
+    """Enrich once: an :class:`Enricher` on ``config`` (else ``Config.from_env()``) and its
+    default cache, closed when done. One :class:`EnrichedRecord` per input, in order.
+    """
+    with Enricher(config or Config.from_env()) as enricher:
+        return list(enricher.enrich(inputs))

@@ -8,6 +8,7 @@ are translated at exactly one boundary each, with ``raise ... from exc``.
 
     PubenrichError
     ├── InvalidIdentifier (+ValueError)   bad PMID / PMCID / DOI string
+    ├── InvalidInput (+ValueError)        an enrich input with no id and too little to search
     ├── ParseError (+ValueError)          XML / JSON / text that cannot be read
     ├── TransportError                    no full reply: reset, timeout, cut body  (retried)
     ├── NcbiError                         NCBI replied with an error               (not retried)
@@ -27,6 +28,8 @@ __all__ = [
     "BadRequest",
     "CacheError",
     "InvalidIdentifier",
+    "InvalidInput",
+    "MirrorError",
     "NcbiError",
     "NcbiUnavailable",
     "OfflineMiss",
@@ -54,6 +57,11 @@ class InvalidIdentifier(PubenrichError, ValueError):
         self.value = value
         self.reason = reason
         super().__init__(f"invalid {kind.upper()} {value!r}: {reason}")
+
+
+class InvalidInput(PubenrichError, ValueError):
+    """An input of ``enrich`` that names no identifier and too little to search on, or is
+    of a type that cannot be read; reported as that input's status, never raised by enrich."""
 
 
 class ParseError(PubenrichError, ValueError):
@@ -130,6 +138,14 @@ class RateLimited(NcbiUnavailable):
 
 class CacheError(PubenrichError):
     """The cache cannot be opened, read or written."""
+
+
+class MirrorError(PubenrichError):
+    """The local PubMed mirror cannot be synced, built or read.
+
+    Raised for a download whose MD5 does not match NCBI's ``.md5`` file, a file that is not
+    PubMed XML, or a store that cannot be opened.
+    """
 
 
 class OfflineMiss(PubenrichError):

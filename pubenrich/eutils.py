@@ -24,7 +24,7 @@ import logging
 import re
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
@@ -228,6 +228,8 @@ class EutilsClient:
         self._retrier = Retrier(RetryPolicy.from_config(self.config), **retry_args)
         self._clock = clock
         self._closed = False
+        self._sent: Counter[str] = Counter()
+        self._sent_lock = threading.Lock()
 
     def __repr__(self) -> str:
         key = "with key" if self.config.api_key else "without key"
@@ -243,6 +245,12 @@ class EutilsClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    @property
+    def requests_sent(self) -> dict[str, int]:
+        """HTTP requests sent so far, by endpoint (retries count; replies from a cache don't)."""
+        with self._sent_lock:
+            return dict(self._sent)
 
     def close(self) -> None:
         """Release the HTTP session (when the client created it)."""
@@ -666,6 +674,8 @@ class EutilsClient:
             for limiter in limiters:
                 limiter.acquire()
             started = self._clock()
+            with self._sent_lock:
+                self._sent[endpoint] += 1
             reply = self._transport.send(request)
             log.debug(
                 "%s %s -> HTTP %d, %d bytes in %.2f s",

@@ -35,6 +35,7 @@ from pubenrich.errors import (
 )
 from pubenrich.eutils import EutilsClient
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.mirror import Mirror
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import (
     SCHEMA_VERSION,
@@ -155,12 +156,16 @@ class Fetcher:
         config: the settings (``offline``, ``batch_size``, ``max_in_flight``).
         client: the E-utilities client.
         cache: where records and mappings are kept.
+        mirror: a local PubMed mirror asked before the cache and NCBI (records only).
     """
 
-    def __init__(self, config: Config, client: EutilsClient, cache: Cache) -> None:
+    def __init__(
+        self, config: Config, client: EutilsClient, cache: Cache, mirror: Mirror | None = None
+    ) -> None:
         self.config = config
         self.client = client
         self.cache = cache
+        self.mirror = mirror
 
     # ------------------------------------------------------------------ records
 
@@ -179,9 +184,7 @@ class Fetcher:
                 except InvalidIdentifier as exc:
                     parsed.append((value, exc))
             counts = Counter(p.value for _, p in parsed if isinstance(p, PMID))
-            keys = list(counts)
-            hits = {} if refresh else self._cached(keys)
-            outcomes = self._unbuilt(keys, hits)
+            outcomes, hits = self._lookup(list(counts), refresh=refresh)
             for value, pmid in parsed:
                 if isinstance(pmid, InvalidIdentifier):
                     yield FetchResult(input=value, pmid=None, status="invalid", error=pmid)
@@ -202,9 +205,8 @@ class Fetcher:
                 )
 
     def records(self, keys: Sequence[str], *, refresh: bool = False) -> dict[str, FetchResult]:
-        """Results for unique normalized PMIDs: cache first, then efetch for the misses."""
-        hits = {} if refresh else self._cached(keys)
-        outcomes = self._unbuilt(keys, hits)
+        """Results for unique normalized PMIDs: mirror, then cache, then efetch for the misses."""
+        outcomes, hits = self._lookup(keys, refresh=refresh)
         for key, entry in hits.items():
             outcomes[key] = self._rebuild(key, entry)
         return outcomes
@@ -212,17 +214,23 @@ class Fetcher:
     def _cached(self, keys: Sequence[str]) -> dict[str, CacheEntry]:
         return self.cache.get_many(RECORDS, keys, version=SCHEMA_VERSION)
 
-    def _unbuilt(self, keys: Sequence[str], hits: dict[str, CacheEntry]) -> dict[str, FetchResult]:
-        """Results for every key but the cached records: known-absent ones, and the misses
-        (fetched, or offline misses). ``hits`` is left holding the cached records only."""
+    def _lookup(
+        self, keys: Sequence[str], *, refresh: bool
+    ) -> tuple[dict[str, FetchResult], dict[str, CacheEntry]]:
+        """Results for every key but the cached records (from the mirror, known-absent ones
+        from the cache, the misses fetched or offline misses), and the cached records'
+        entries, left for the caller to rebuild when it needs them."""
         outcomes: dict[str, FetchResult] = {}
+        if self.mirror is not None:  # a PMID deleted by an update file is absent: falls through
+            for pmid, record in self.mirror.get(keys).items():
+                outcomes[pmid.value] = _found(pmid.value, record)
+        rest = [key for key in keys if key not in outcomes]
+        hits = self._cached(rest) if rest and not refresh else {}
         for key in [key for key, entry in hits.items() if entry.negative]:
             del hits[key]
             outcomes[key] = FetchResult(None, PMID(key), "not_found", from_cache=True)
-        outcomes.update(
-            self._missed([key for key in keys if key not in hits and key not in outcomes])
-        )
-        return outcomes
+        outcomes.update(self._missed([k for k in rest if k not in hits and k not in outcomes]))
+        return outcomes, hits
 
     def _missed(self, misses: Sequence[str]) -> dict[str, FetchResult]:
         if not misses:
@@ -324,7 +332,7 @@ class Fetcher:
                 if isinstance(ident, InvalidIdentifier):
                     yield ConvertResult(input=value, kind=None, status="invalid", error=ident)
                 else:
-                    yield attrs.evolve(outcomes[_mapping_key(ident)], input=value)
+                    yield attrs.evolve(outcomes[mapping_key(ident)], input=value)
 
     def mappings(
         self, idents: Sequence[Identifier], *, refresh: bool = False
@@ -332,7 +340,7 @@ class Fetcher:
         """Results keyed by (namespace, normalized id): cache first, then idconv."""
         by_namespace: dict[str, dict[str, Identifier]] = {}
         for ident in idents:
-            namespace, key = _mapping_key(ident)
+            namespace, key = mapping_key(ident)
             by_namespace.setdefault(namespace, {})[key] = ident
         outcomes: dict[tuple[str, str], ConvertResult] = {}
         for namespace, wanted in by_namespace.items():
@@ -352,7 +360,7 @@ class Fetcher:
             if misses and self.config.offline:
                 for ident in misses:
                     miss = OfflineMiss(f"offline mode: {ident} is not in the cache")
-                    outcomes[namespace, _mapping_key(ident)[1]] = ConvertResult(
+                    outcomes[namespace, mapping_key(ident)[1]] = ConvertResult(
                         None, _kind(ident), "offline_miss", error=miss
                     )
             elif misses:
@@ -369,13 +377,13 @@ class Fetcher:
             if isinstance(reply, PubenrichError):
                 for value in values:
                     ident = by_value[value]
-                    outcomes[namespace, _mapping_key(ident)[1]] = ConvertResult(
+                    outcomes[namespace, mapping_key(ident)[1]] = ConvertResult(
                         None, _kind(ident), "error", error=reply
                     )
                 continue
             for value, record in zip(values, reply, strict=True):
                 ident = by_value[value]
-                outcomes[namespace, _mapping_key(ident)[1]] = _from_idconv(ident, record)
+                outcomes[namespace, mapping_key(ident)[1]] = _from_idconv(ident, record)
         self._store_mappings(outcomes.values())
         return outcomes
 
@@ -392,12 +400,12 @@ class Fetcher:
                 # One answer names all three ids: file it under each, so any of them hits.
                 for ident in (result.pmid, result.pmcid, result.doi):
                     if ident is not None:
-                        namespace, key = _mapping_key(ident)
+                        namespace, key = mapping_key(ident)
                         found.setdefault(namespace, {})[key] = value
             elif result.status == "not_in_pmc":
                 for ident in (result.pmid, result.pmcid, result.doi):
                     if ident is not None:
-                        namespace, key = _mapping_key(ident)
+                        namespace, key = mapping_key(ident)
                         missing.setdefault(namespace, []).append(key)
         for namespace, items in found.items():
             self.cache.put_many(namespace, items, version=MAPPING_VERSION)
@@ -422,7 +430,7 @@ def _kind(ident: Identifier) -> Literal["pmid", "pmcid", "doi"]:
     return "doi"
 
 
-def _mapping_key(ident: Identifier) -> tuple[str, str]:
+def mapping_key(ident: Identifier) -> tuple[str, str]:
     """The cache namespace and key of an id (DOIs keyed case-insensitively)."""
     if isinstance(ident, PMID):
         return PMID_TO_IDS, ident.value

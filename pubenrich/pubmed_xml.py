@@ -1,11 +1,17 @@
 """Parse PubMed XML (efetch ``PubmedArticleSet``, baseline files) into records, streaming.
 
-lxml's ``iterparse`` reads one record at a time and clears it when done, so memory stays flat
-in the number of records. The parser never loads a DTD or an external entity, whatever the
+lxml's ``iterparse`` reports only the end of each top-level record; the record's subtree is
+then walked once and cleared, with the siblings already handed out, so memory stays flat in
+the number of records. The parser never loads a DTD or an external entity, whatever the
 DOCTYPE says (``no_network``, ``load_dtd=False``, ``resolve_entities=False``): NCBI moves to a
 new dated DTD every year, and a parser that needs it offline breaks. libxml2's own limits stop
 entity-expansion bombs. Chosen over ``Bio.Entrez`` (which fetches unbundled DTDs) and the
 standard library by measurement: see ``benchmarks/bench_parse.py``.
+
+Speed: a 10,000-record efetch body holds some three million elements, so the cost per element
+decides. Each element is visited once, by iterating its parent's children and dispatching on
+the tag (tables of handlers below), never by one ``find``/``iterfind`` per field: lxml runs
+those through ElementPath, in Python, and each rescans the children.
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -48,13 +55,17 @@ from pubenrich.records import (
     RetractionStatus,
 )
 
-__all__ = ["parse_medline_date", "parse_pubmed_xml"]
+__all__ = ["parse_medline_date", "parse_pubmed_xml", "retraction_status"]
 
 _TAGS = ("PubmedArticle", "PubmedBookArticle", "DeleteCitation")
 _MONTH_NUMBER = {name.lower(): i for i, name in enumerate(MONTHS, start=1)}
 _SEASON = {s.lower(): s for s in SEASONS}
 
 Source = bytes | str | os.PathLike[str] | IO[bytes]
+# lxml's _Element; typed loosely because lxml ships no stubs the project depends on.
+_Element = Any
+# A handler reads one child element into the fields being gathered for a record.
+_Handler = Callable[[_Element, dict[str, Any]], None]
 
 
 def parse_pubmed_xml(source: Source) -> Iterator[PubmedRecord]:
@@ -84,6 +95,7 @@ def parse_pubmed_xml(source: Source) -> Iterator[PubmedRecord]:
             load_dtd=False,
             huge_tree=False,
             remove_comments=True,
+            remove_pis=True,
         )
         for _, element in events:
             try:
@@ -111,7 +123,8 @@ def _open(source: Source) -> tuple[IO[bytes], bool]:
     if isinstance(source, bytes | bytearray):
         return io.BytesIO(source), True
     if isinstance(source, str) and source.lstrip().startswith("<"):
-        return io.BytesIO(source.encode("utf-8")), True
+        # The XML declaration must come first, so leading white space goes.
+        return io.BytesIO(source.lstrip().encode("utf-8")), True
     if isinstance(source, str | os.PathLike):
         try:
             return open(source, "rb"), True  # closed by the generator
@@ -123,31 +136,40 @@ def _open(source: Source) -> tuple[IO[bytes], bool]:
 # ---------------------------------------------------------------------- text helpers
 
 
-def _text(element: etree._Element | None) -> str:
+def _text(element: _Element) -> str:
     """The text content, every descendant's text included, outer white space trimmed."""
-    if element is None:
-        return ""
-    return "".join(str(t) for t in element.itertext()).strip()
+    if len(element):
+        return "".join(element.itertext()).strip()
+    text = element.text
+    return text.strip() if text else ""
 
 
-def _opt(element: etree._Element | None) -> str | None:
+def _text_of(element: _Element | None) -> str:
+    return "" if element is None else _text(element)
+
+
+def _opt(element: _Element) -> str | None:
     return _text(element) or None
 
 
-def _markup(element: etree._Element | None) -> str:
-    """The content with inline tags (``<i>``, ``<sup>``, MathML) kept as written."""
-    if element is None:
-        return ""
-    inner = (element.text or "") + "".join(
+def _markup(element: _Element) -> str:
+    """The content with inline tags (``<i>``, ``<sup>``, MathML) kept as written.
+
+    The result is XML content: the element's own leading text is escaped like the children's
+    text, so ``a &lt; b`` stays ``a &lt; b``.
+    """
+    if not len(element):
+        text = element.text
+        return escape(text.strip()) if text else ""
+    inner = escape(element.text or "") + "".join(
         etree.tostring(child, encoding="unicode", with_tail=True) for child in element
     )
     return inner.strip()
 
 
-def _yes(element: etree._Element | None, attribute: str, default: bool = False) -> bool:
-    if element is None or element.get(attribute) is None:
-        return default
-    return element.get(attribute) == "Y"
+def _yes(element: _Element, attribute: str, default: bool = False) -> bool:
+    value = element.get(attribute)
+    return default if value is None else value == "Y"
 
 
 def _pmid(text: str | None) -> PMID | None:
@@ -155,6 +177,15 @@ def _pmid(text: str | None) -> PMID | None:
         return PMID(text) if text else None
     except InvalidIdentifier:
         return None
+
+
+def _walk(element: _Element, handlers: dict[str, _Handler], out: dict[str, Any]) -> None:
+    """Hand each child of ``element`` to the handler of its tag; unknown tags are skipped."""
+    get = handlers.get
+    for child in element:
+        handler = get(child.tag)
+        if handler is not None:
+            handler(child, out)
 
 
 # ---------------------------------------------------------------------- dates
@@ -174,20 +205,31 @@ def _month_of(text: str | None) -> int | None:
     return _MONTH_NUMBER.get(text[:3].lower())
 
 
-def _date(element: etree._Element | None) -> PartialDate | None:
+def _date(element: _Element) -> PartialDate:
     """A structured date (``Year``/``Month``/``Day``/``Season``) or a ``MedlineDate``."""
-    if element is None:
-        return None
-    medline = element.find("MedlineDate")
-    if medline is not None:
-        return parse_medline_date(_text(medline))
-    day = _int(element.findtext("Day"))
-    season = element.findtext("Season")
+    # Several per record (the History): one pass, the first of each tag wins, as find() would.
+    year = month = day = season = None
+    for child in element:
+        tag = child.tag
+        if tag == "Year":
+            if year is None:
+                year = child.text or ""
+        elif tag == "Month":
+            if month is None:
+                month = child.text or ""
+        elif tag == "Day":
+            if day is None:
+                day = child.text or ""
+        elif tag == "MedlineDate":
+            return parse_medline_date(_text(child))
+        elif tag == "Season" and season is None:
+            season = (child.text or "").strip()
+    day_number = _int(day)
     return PartialDate(
-        year=_int(element.findtext("Year")),
-        month=_month_of(element.findtext("Month")),
-        day=day if day and 1 <= day <= 31 else None,
-        season=_SEASON.get(season.strip().lower(), season.strip()) if season else None,
+        _int(year),
+        _month_of(month),
+        day_number if day_number and 1 <= day_number <= 31 else None,
+        _SEASON.get(season.lower(), season) if season else None,
     )
 
 
@@ -232,26 +274,18 @@ def parse_medline_date(text: str) -> PartialDate:
     )
 
 
-# ---------------------------------------------------------------------- records
+# ---------------------------------------------------------------------- parts
 
 
-def _record(element: etree._Element) -> PubmedRecord:
-    if element.tag == "PubmedArticle":
-        return _article(element)
-    if element.tag == "PubmedBookArticle":
-        return _book(element)
-    pmids = tuple(p for p in (_pmid(_text(e)) for e in element.iter("PMID")) if p)
-    return DeletedCitation(pmids=pmids)
-
-
-def _article_ids(element: etree._Element | None) -> tuple[ArticleId, ...]:
-    if element is None:
-        return ()
-    return tuple(
-        ArticleId(kind=e.get("IdType", ""), value=_text(e))
-        for e in element.findall("ArticleId")
-        if _text(e)
-    )
+def _article_ids(element: _Element) -> tuple[ArticleId, ...]:
+    # Hot: a reference list holds thousands of ids per body. _text is inlined for a leaf.
+    ids = []
+    for child in element:
+        if child.tag == "ArticleId":
+            value = "".join(child.itertext()) if len(child) else child.text
+            if value and (value := value.strip()):
+                ids.append(ArticleId(child.get("IdType", ""), value))
+    return tuple(ids)
 
 
 def _first_id(ids: tuple[ArticleId, ...], kind: str) -> str | None:
@@ -278,66 +312,136 @@ def _pmcid(ids: tuple[ArticleId, ...], other_ids: list[str]) -> PMCID | None:
     return None
 
 
-def _author(element: etree._Element) -> Author:
-    identifiers = tuple(
-        f"{e.get('Source', '')}:{_text(e)}" for e in element.findall("Identifier") if _text(e)
-    )
-    orcid = next(
-        (_text(e) for e in element.findall("Identifier") if e.get("Source") == "ORCID"), None
-    )
-    affiliations = tuple(
-        Affiliation(
-            name=_text(info.find("Affiliation")),
-            identifiers=tuple(
-                f"{e.get('Source', '')}:{_text(e)}" for e in info.findall("Identifier")
-            ),
-        )
-        for info in element.findall("AffiliationInfo")
-        if _text(info.find("Affiliation"))
-    )
+# PubMed writes ORCIDs bare (0000-0002-1825-009X) or as a URL (https://orcid.org/...).
+_ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])\s*$", re.IGNORECASE)
+
+
+def _orcid(value: str) -> str | None:
+    """The bare ``0000-0002-1825-009X`` form; an unreadable value is kept as written."""
+    found = _ORCID.search(value)
+    if found is None:
+        return value or None
+    return "-".join(found.groups()).upper()
+
+
+def _identifier(element: _Element) -> str:
+    return f"{element.get('Source', '')}:{_text(element)}"
+
+
+def _affiliation(element: _Element) -> Affiliation | None:
+    name = None
+    identifiers = []
+    for child in element:
+        tag = child.tag
+        if tag == "Affiliation":
+            if name is None:
+                name = _text(child)
+        elif tag == "Identifier":
+            identifiers.append(_identifier(child))
+    return Affiliation(name, tuple(identifiers)) if name else None
+
+
+_NAME_INDEX = {"LastName": 0, "ForeName": 1, "Initials": 2, "Suffix": 3, "CollectiveName": 4}
+# Elements the DTD declares #PCDATA (no child elements): their .text is all their text.
+
+
+def _author(element: _Element) -> Author:
+    # Hot (tens of thousands per body): plain locals and positional arguments, no helpers
+    # for leaf text.
+    names: list[str | None] = [None] * 5
+    seen = [False] * 5
+    identifiers = []
+    affiliations = []
+    orcid = None
+    for child in element:
+        tag = child.tag
+        index = _NAME_INDEX.get(tag)
+        if index is not None:
+            if not seen[index]:
+                seen[index] = True
+                value = child.text if index < 4 else _text(child)  # names are #PCDATA
+                names[index] = value.strip() or None if value else None
+        elif tag == "AffiliationInfo":
+            affiliation = _affiliation(child)
+            if affiliation is not None:
+                affiliations.append(affiliation)
+        elif tag == "Identifier":
+            value = _text(child)
+            source = child.get("Source", "")
+            if orcid is None and source == "ORCID":
+                orcid = _orcid(value)
+            if value:
+                identifiers.append(f"{source}:{value}")
+    get = element.get
+    contrib, valid = get("EqualContrib"), get("ValidYN")
     return Author(
-        last_name=_opt(element.find("LastName")),
-        fore_name=_opt(element.find("ForeName")),
-        initials=_opt(element.find("Initials")),
-        suffix=_opt(element.find("Suffix")),
-        collective_name=_opt(element.find("CollectiveName")),
-        affiliations=affiliations,
-        orcid=orcid,
-        identifiers=identifiers,
-        equal_contrib=_yes(element, "EqualContrib"),
-        valid=_yes(element, "ValidYN", default=True),
+        names[0],
+        names[1],
+        names[2],
+        names[3],
+        names[4],
+        tuple(affiliations),
+        orcid,
+        tuple(identifiers),
+        contrib == "Y",
+        valid is None or valid == "Y",
     )
 
 
-def _abstract(element: etree._Element | None) -> Abstract | None:
-    if element is None:
-        return None
-    sections = tuple(
-        AbstractSection(
-            text=_text(e),
-            markup=_markup(e),
-            label=e.get("Label"),
-            nlm_category=e.get("NlmCategory"),
-        )
-        for e in element.findall("AbstractText")
+def _authors(element: _Element, tag: str) -> list[Author]:
+    return [_author(child) for child in element.iterchildren(tag)]
+
+
+def _abstract(element: _Element) -> Abstract:
+    sections = []
+    copyright_ = None
+    seen = False
+    for child in element:
+        tag = child.tag
+        if tag == "AbstractText":
+            sections.append(
+                AbstractSection(
+                    text=_text(child),
+                    markup=_markup(child),
+                    label=child.get("Label"),
+                    nlm_category=child.get("NlmCategory"),
+                )
+            )
+        elif tag == "CopyrightInformation" and not seen:
+            copyright_, seen = _opt(child), True
+    return Abstract(sections=tuple(sections), copyright=copyright_)
+
+
+def _comment(element: _Element) -> CommentCorrection:
+    parts: dict[str, _Element] = {}
+    for child in element:
+        parts.setdefault(child.tag, child)
+    source = parts.get("RefSource")
+    pmid = parts.get("PMID")
+    return CommentCorrection(
+        ref_type=element.get("RefType", ""),
+        ref_source=_opt(source) if source is not None else None,
+        pmid=_pmid(pmid.text) if pmid is not None else None,
     )
-    return Abstract(sections=sections, copyright=_opt(element.find("CopyrightInformation")))
 
 
-def _comments(citation: etree._Element) -> tuple[CommentCorrection, ...]:
-    return tuple(
-        CommentCorrection(
-            ref_type=e.get("RefType", ""),
-            ref_source=_opt(e.find("RefSource")),
-            pmid=_pmid(e.findtext("PMID")),
-        )
-        for e in citation.iterfind("CommentsCorrectionsList/CommentsCorrections")
-    )
-
-
-def _retraction(
+def retraction_status(
     comments: tuple[CommentCorrection, ...], types: tuple[PublicationType, ...]
 ) -> RetractionStatus:
+    """Retraction and correction status from ``CommentsCorrections`` and publication types.
+
+    Shared by the XML and the MEDLINE readers, so both derive it the same way.
+
+    Args:
+        comments: the record's links (``RetractionIn``, ``ErratumIn`` ...).
+        types: its publication types (``Retracted Publication`` ...).
+
+    Returns:
+        The status, with the linked PMIDs.
+    """
+    if not comments and not types:
+        return RetractionStatus()
+
     def linked(*kinds: str) -> tuple[Any, ...]:
         return tuple(c.pmid for c in comments if c.ref_type in kinds and c.pmid is not None)
 
@@ -354,214 +458,398 @@ def _retraction(
     )
 
 
-def _publication_types(parent: etree._Element | None) -> tuple[PublicationType, ...]:
-    if parent is None:
-        return ()
-    return tuple(
-        PublicationType(name=_text(e), ui=e.get("UI"))
-        for e in parent.iter("PublicationType")
-        if _text(e)
+def _publication_types(element: _Element) -> tuple[PublicationType, ...]:
+    found = []
+    for child in element.iter("PublicationType"):
+        name = _text(child)
+        if name:
+            found.append(PublicationType(name=name, ui=child.get("UI")))
+    return tuple(found)
+
+
+def _references(element: _Element) -> list[Reference]:
+    """The references of a ``ReferenceList``, nested lists included.
+
+    The hottest loop of the parser (a record often cites fifty papers): one flat pass over
+    only the three tags that matter, filtered by lxml in C, instead of a walk per reference.
+    ``ArticleId`` holds only text (``#PCDATA`` in the DTD), so its ``.text`` is the value.
+    """
+    found: list[Reference] = []
+    citation: str | None = None
+    ids: list[ArticleId] | None = None
+    for node in element.iter("Reference", "Citation", "ArticleId"):
+        tag = node.tag
+        if tag == "ArticleId":
+            value = node.text
+            if value and ids is not None and (value := value.strip()):
+                ids.append(ArticleId(node.get("IdType", ""), value))
+        elif tag == "Citation":
+            if citation is None:
+                value = "".join(node.itertext()) if len(node) else node.text
+                citation = value.strip() if value else ""
+        else:
+            if ids is not None:
+                found.append(Reference(citation or "", tuple(ids)))
+            citation, ids = None, []
+    if ids is not None:
+        found.append(Reference(citation or "", tuple(ids)))
+    return found
+
+
+def _mesh_heading(element: _Element) -> MeshHeading:
+    descriptor = None
+    qualifiers = []
+    for child in element:
+        tag = child.tag
+        if tag == "DescriptorName":
+            if descriptor is None:
+                descriptor = child
+        elif tag == "QualifierName":  # #PCDATA
+            get = child.get
+            qualifiers.append(
+                MeshQualifier((child.text or "").strip(), get("UI"), get("MajorTopicYN") == "Y")
+            )
+    if descriptor is None:
+        return MeshHeading("", None, False, tuple(qualifiers))
+    get = descriptor.get
+    return MeshHeading(
+        (descriptor.text or "").strip(),  # #PCDATA
+        get("UI"),
+        get("MajorTopicYN") == "Y",
+        tuple(qualifiers),
     )
 
 
-def _references(pubmed_data: etree._Element | None) -> tuple[Reference, ...]:
-    if pubmed_data is None:
-        return ()
-    return tuple(
-        Reference(
-            citation=_text(e.find("Citation")), article_ids=_article_ids(e.find("ArticleIdList"))
+def _chemical(element: _Element) -> Chemical:
+    parts: dict[str, _Element] = {}
+    for child in element:
+        parts.setdefault(child.tag, child)
+    name = parts.get("NameOfSubstance")
+    registry = parts.get("RegistryNumber")
+    return Chemical(
+        name=_text(name) if name is not None else "",
+        ui=name.get("UI") if name is not None else None,
+        registry_number=_opt(registry) if registry is not None else None,
+    )
+
+
+def _grant(element: _Element) -> Grant:
+    parts: dict[str, _Element] = {}
+    for child in element:
+        parts.setdefault(child.tag, child)
+    values = [parts.get(tag) for tag in ("GrantID", "Acronym", "Agency", "Country")]
+    grant_id, acronym, agency, country = (_opt(v) if v is not None else None for v in values)
+    return Grant(grant_id=grant_id, acronym=acronym, agency=agency, country=country)
+
+
+def _data_bank(element: _Element) -> DataBank:
+    name = None
+    numbers: list[str] = []
+    for child in element:
+        tag = child.tag
+        if tag == "DataBankName":
+            if name is None:
+                name = _text(child)
+        elif tag == "AccessionNumberList":
+            numbers.extend(_text(n) for n in child if n.tag == "AccessionNumber")
+    return DataBank(name=name or "", accession_numbers=tuple(numbers))
+
+
+def _children(element: _Element, tag: str, build: Callable[[_Element], Any]) -> list[Any]:
+    # iterchildren(tag) filters in C, without making a tag string per child.
+    return [build(child) for child in element.iterchildren(tag)]
+
+
+# ---------------------------------------------------------------------- handler tables
+#
+# Each handler stores into ``out`` under the name of the record field (or a private "_name"
+# for values combined at the end). "First one wins" for single fields, as ``find`` would.
+
+
+def _once(name: str, read: Callable[[_Element], Any]) -> _Handler:
+    def handler(element: _Element, out: dict[str, Any]) -> None:
+        if name not in out:
+            out[name] = read(element)
+
+    return handler
+
+
+def _many(name: str, read: Callable[[_Element], Any]) -> _Handler:
+    def handler(element: _Element, out: dict[str, Any]) -> None:
+        out.setdefault(name, []).extend(read(element))
+
+    return handler
+
+
+def _title(element: _Element, out: dict[str, Any]) -> None:
+    if "title" not in out:
+        out["title"] = _text(element)
+        out["title_markup"] = _markup(element)
+
+
+def _journal_element(element: _Element, out: dict[str, Any]) -> None:
+    if "_journal" in out:
+        return
+    out["_journal"] = True
+    _walk(element, _JOURNAL, out)
+
+
+def _issn(element: _Element, out: dict[str, Any]) -> None:
+    out.setdefault("_issn", {})[element.get("IssnType", "")] = _text(element)
+
+
+def _journal_issue(element: _Element, out: dict[str, Any]) -> None:
+    if "_issue" not in out:
+        out["_issue"] = True
+        _walk(element, _ISSUE, out)
+
+
+def _pagination(element: _Element, out: dict[str, Any]) -> None:
+    if "_pagination" not in out:
+        out["_pagination"] = True
+        _walk(element, _PAGINATION, out)
+
+
+def _elocation(element: _Element, out: dict[str, Any]) -> None:
+    value = _text(element)
+    if value:
+        location = ELocation(
+            kind=element.get("EIdType", ""), value=value, valid=_yes(element, "ValidYN", True)
         )
-        for e in pubmed_data.iterfind("ReferenceList/Reference")
-    )
+        out.setdefault("_elocations", []).append(location)
 
 
-def _article(element: etree._Element) -> Article:
-    citation = element.find("MedlineCitation")
+def _language(element: _Element, out: dict[str, Any]) -> None:
+    value = _text(element)
+    if value:
+        out.setdefault("languages", []).append(value)
+
+
+def _keywords(element: _Element, out: dict[str, Any]) -> None:
+    owner = element.get("Owner")
+    found = out.setdefault("keywords", [])
+    for child in element:
+        if child.tag == "Keyword":
+            value = _text(child)
+            if value:
+                found.append(Keyword(text=value, owner=owner, major=_yes(child, "MajorTopicYN")))
+
+
+def _other_id(element: _Element, out: dict[str, Any]) -> None:
+    value = _text(element)
+    if value.upper().startswith("PMC"):
+        out.setdefault("_other_ids", []).append(value)
+
+
+def _pmid_element(element: _Element, out: dict[str, Any]) -> None:
+    if "pmid" not in out:
+        out["pmid"] = PMID(_text(element))
+        version = element.get("Version")
+        out["pmid_version"] = int(version) if version and version.isdigit() else None
+
+
+def _supplementary(element: _Element) -> list[str]:
+    return [v for v in (_text(c) for c in element if c.tag == "SupplMeshName") if v]
+
+
+def _history(element: _Element) -> list[HistoryDate]:
+    return [
+        HistoryDate(c.get("PubStatus", ""), _date(c)) for c in element.iterchildren("PubMedPubDate")
+    ]
+
+
+_JOURNAL: dict[str, _Handler] = {
+    "ISSN": _issn,
+    "JournalIssue": _journal_issue,
+    "Title": _once("_journal_title", _opt),
+    "ISOAbbreviation": _once("_iso", _opt),
+}
+_ISSUE: dict[str, _Handler] = {
+    "Volume": _once("_volume", _opt),
+    "Issue": _once("_issue_number", _opt),
+    "PubDate": _once("pub_date", _date),
+}
+_PAGINATION: dict[str, _Handler] = {
+    "MedlinePgn": _once("_pages", _opt),
+    "StartPage": _once("_start_page", _opt),
+    "EndPage": _once("_end_page", _opt),
+}
+_ARTICLE: dict[str, _Handler] = {
+    "Journal": _journal_element,
+    "ArticleTitle": _title,
+    "Pagination": _pagination,
+    "ELocationID": _elocation,
+    "Abstract": _once("abstract", _abstract),
+    "AuthorList": _many("authors", lambda e: _authors(e, "Author")),
+    "Language": _language,
+    "GrantList": _many("grants", lambda e: _children(e, "Grant", _grant)),
+    "DataBankList": _many("data_banks", lambda e: _children(e, "DataBank", _data_bank)),
+    "PublicationTypeList": _once("publication_types", _publication_types),
+    "VernacularTitle": _once("vernacular_title", _opt),
+    "ArticleDate": _once("article_date", _date),
+}
+_CITATION: dict[str, _Handler] = {
+    "PMID": _pmid_element,
+    "Article": _once("_article", lambda e: e),
+    "MedlineJournalInfo": _once("_info", lambda e: e),
+    "OtherID": _other_id,
+    "KeywordList": _keywords,
+    "CommentsCorrectionsList": _many(
+        "comments_corrections", lambda e: _children(e, "CommentsCorrections", _comment)
+    ),
+    "MeshHeadingList": _many("mesh_headings", lambda e: _children(e, "MeshHeading", _mesh_heading)),
+    "ChemicalList": _many("chemicals", lambda e: _children(e, "Chemical", _chemical)),
+    "InvestigatorList": _many("investigators", lambda e: _authors(e, "Investigator")),
+    "SupplMeshList": _many("supplementary_concepts", _supplementary),
+}
+_MEDLINE_JOURNAL_INFO: dict[str, _Handler] = {
+    "ISSNLinking": _once("_issn_linking", _opt),
+    "NlmUniqueID": _once("_nlm_unique_id", _opt),
+}
+_PUBMED_DATA: dict[str, _Handler] = {
+    "ArticleIdList": _once("article_ids", _article_ids),
+    "History": _many("history", _history),
+    "PublicationStatus": _once("publication_status", _opt),
+    "ReferenceList": _many("references", _references),
+}
+# Fields gathered as lists (a record may hold several of their containers), made tuples at
+# the end.
+_TUPLES = (
+    "authors",
+    "chemicals",
+    "comments_corrections",
+    "data_banks",
+    "grants",
+    "history",
+    "investigators",
+    "keywords",
+    "languages",
+    "mesh_headings",
+    "references",
+    "supplementary_concepts",
+)
+
+
+# ---------------------------------------------------------------------- records
+
+
+def _record(element: _Element) -> PubmedRecord:
+    if element.tag == "PubmedArticle":
+        return _article(element)
+    if element.tag == "PubmedBookArticle":
+        return _book(element)
+    pmids = tuple(p for p in (_pmid(_text(e)) for e in element.iter("PMID")) if p)
+    return DeletedCitation(pmids=pmids)
+
+
+def _article(element: _Element) -> Article:
+    citation = pubmed_data = None
+    for child in element:
+        tag = child.tag
+        if tag == "MedlineCitation" and citation is None:
+            citation = child
+        elif tag == "PubmedData" and pubmed_data is None:
+            pubmed_data = child
     if citation is None:
         raise ValueError("PubmedArticle without MedlineCitation")
-    pmid_element = citation.find("PMID")
-    pmid = PMID(_text(pmid_element))
-    article = citation.find("Article")
-    if article is None:
-        article = etree.Element("Article")
-    pubmed_data = element.find("PubmedData")
-    ids = _article_ids(pubmed_data.find("ArticleIdList") if pubmed_data is not None else None)
-    journal_el = article.find("Journal")
-    issue = journal_el.find("JournalIssue") if journal_el is not None else None
-    elocations = tuple(
-        ELocation(kind=e.get("EIdType", ""), value=_text(e), valid=_yes(e, "ValidYN", True))
-        for e in article.findall("ELocationID")
-        if _text(e)
-    )
-    issns = {
-        e.get("IssnType", ""): _text(e)
-        for e in (journal_el.findall("ISSN") if journal_el is not None else [])
-    }
-    info = citation.find("MedlineJournalInfo")
-    journal = Journal(
-        title=_opt(journal_el.find("Title")) if journal_el is not None else None,
-        iso_abbreviation=_opt(journal_el.find("ISOAbbreviation"))
-        if journal_el is not None
-        else None,
+    out: dict[str, Any] = {}
+    _walk(citation, _CITATION, out)
+    if "pmid" not in out:
+        raise ValueError("MedlineCitation without PMID")
+    article = out.pop("_article", None)
+    if article is not None:
+        _walk(article, _ARTICLE, out)
+    info = out.pop("_info", None)
+    if info is not None:
+        _walk(info, _MEDLINE_JOURNAL_INFO, out)
+    if pubmed_data is not None:
+        _walk(pubmed_data, _PUBMED_DATA, out)
+    for name in _TUPLES:
+        if name in out:
+            out[name] = tuple(out[name])
+    ids = out.get("article_ids", ())
+    elocations = tuple(out.pop("_elocations", ()))
+    issns = out.pop("_issn", {})
+    out["journal"] = Journal(
+        title=out.pop("_journal_title", None),
+        iso_abbreviation=out.pop("_iso", None),
         issn_print=issns.get("Print") or None,
         issn_electronic=issns.get("Electronic") or None,
-        issn_linking=_opt(info.find("ISSNLinking")) if info is not None else None,
-        nlm_unique_id=_opt(info.find("NlmUniqueID")) if info is not None else None,
-        volume=_opt(issue.find("Volume")) if issue is not None else None,
-        issue=_opt(issue.find("Issue")) if issue is not None else None,
-        pages=_opt(article.find("Pagination/MedlinePgn")),
-        start_page=_opt(article.find("Pagination/StartPage")),
-        end_page=_opt(article.find("Pagination/EndPage")),
+        issn_linking=out.pop("_issn_linking", None),
+        nlm_unique_id=out.pop("_nlm_unique_id", None),
+        volume=out.pop("_volume", None),
+        issue=out.pop("_issue_number", None),
+        pages=out.pop("_pages", None),
+        start_page=out.pop("_start_page", None),
+        end_page=out.pop("_end_page", None),
         elocations=elocations,
     )
-    other_ids = [
-        _text(e) for e in citation.findall("OtherID") if _text(e).upper().startswith("PMC")
-    ]
-    types = _publication_types(article.find("PublicationTypeList"))
-    comments = _comments(citation)
-    article_dates = [_date(e) for e in article.findall("ArticleDate")]
-    title_el = article.find("ArticleTitle")
-    version = pmid_element.get("Version") if pmid_element is not None else None
-    return Article(
-        pmid=pmid,
-        pmid_version=int(version) if version and version.isdigit() else None,
-        pmcid=_pmcid(ids, other_ids),
-        doi=_doi(ids, elocations),
-        pii=_first_id(ids, "pii") or next((e.value for e in elocations if e.kind == "pii"), None),
-        article_ids=ids,
-        title=_text(title_el),
-        title_markup=_markup(title_el),
-        vernacular_title=_opt(article.find("VernacularTitle")),
-        abstract=_abstract(article.find("Abstract")),
-        authors=tuple(_author(e) for e in article.iterfind("AuthorList/Author")),
-        investigators=tuple(_author(e) for e in citation.iterfind("InvestigatorList/Investigator")),
-        journal=journal,
-        pub_date=_date(issue.find("PubDate") if issue is not None else None) or PartialDate(),
-        article_date=next((d for d in article_dates if d is not None), None),
-        history=tuple(
-            HistoryDate(status=e.get("PubStatus", ""), date=_date(e) or PartialDate())
-            for e in (
-                pubmed_data.iterfind("History/PubMedPubDate") if pubmed_data is not None else []
-            )
-        ),
-        publication_status=_opt(pubmed_data.find("PublicationStatus"))
-        if pubmed_data is not None
-        else None,
-        languages=tuple(_text(e) for e in article.findall("Language") if _text(e)),
-        publication_types=types,
-        mesh_headings=tuple(
-            MeshHeading(
-                descriptor=_text(h.find("DescriptorName")),
-                descriptor_ui=h.find("DescriptorName").get("UI")  # type: ignore[union-attr]
-                if h.find("DescriptorName") is not None
-                else None,
-                major=_yes(h.find("DescriptorName"), "MajorTopicYN"),
-                qualifiers=tuple(
-                    MeshQualifier(name=_text(q), ui=q.get("UI"), major=_yes(q, "MajorTopicYN"))
-                    for q in h.findall("QualifierName")
-                ),
-            )
-            for h in citation.iterfind("MeshHeadingList/MeshHeading")
-        ),
-        chemicals=tuple(
-            Chemical(
-                name=_text(c.find("NameOfSubstance")),
-                ui=c.find("NameOfSubstance").get("UI")  # type: ignore[union-attr]
-                if c.find("NameOfSubstance") is not None
-                else None,
-                registry_number=_opt(c.find("RegistryNumber")),
-            )
-            for c in citation.iterfind("ChemicalList/Chemical")
-        ),
-        keywords=tuple(
-            Keyword(text=_text(k), owner=kl.get("Owner"), major=_yes(k, "MajorTopicYN"))
-            for kl in citation.findall("KeywordList")
-            for k in kl.findall("Keyword")
-            if _text(k)
-        ),
-        grants=tuple(
-            Grant(
-                grant_id=_opt(g.find("GrantID")),
-                acronym=_opt(g.find("Acronym")),
-                agency=_opt(g.find("Agency")),
-                country=_opt(g.find("Country")),
-            )
-            for g in article.iterfind("GrantList/Grant")
-        ),
-        supplementary_concepts=tuple(
-            _text(s) for s in citation.iterfind("SupplMeshList/SupplMeshName") if _text(s)
-        ),
-        data_banks=tuple(
-            DataBank(
-                name=_text(d.find("DataBankName")),
-                accession_numbers=tuple(
-                    _text(a) for a in d.iterfind("AccessionNumberList/AccessionNumber")
-                ),
-            )
-            for d in article.iterfind("DataBankList/DataBank")
-        ),
-        references=_references(pubmed_data),
-        comments_corrections=comments,
-        retraction=_retraction(comments, types),
-        medline_status=citation.get("Status"),
+    for private in ("_journal", "_issue", "_pagination"):
+        out.pop(private, None)
+    out["pmcid"] = _pmcid(ids, out.pop("_other_ids", []))
+    out["doi"] = _doi(ids, elocations)
+    out["pii"] = _first_id(ids, "pii") or next(
+        (e.value for e in elocations if e.kind == "pii"), None
     )
+    out["retraction"] = retraction_status(
+        out.get("comments_corrections", ()), out.get("publication_types", ())
+    )
+    out["medline_status"] = citation.get("Status")
+    return Article(**out)
 
 
-def _book(element: etree._Element) -> BookArticle:
+def _author_lists(parent: _Element | None, editors: bool) -> list[Author]:
+    if parent is None:
+        return []
+    return [
+        _author(a)
+        for lst in parent.findall("AuthorList")
+        if (lst.get("Type") == "editors" if editors else lst.get("Type", "authors") == "authors")
+        for a in lst.findall("Author")
+    ]
+
+
+def _book(element: _Element) -> BookArticle:
+    # Book records are rare (a few in a baseline file): plain find() is clear enough here.
     document = element.find("BookDocument")
     if document is None:
         raise ValueError("PubmedBookArticle without BookDocument")
-    pmid = PMID(_text(document.find("PMID")))
+    pmid_element = document.find("PMID")
+    pmid = PMID(_text(pmid_element) if pmid_element is not None else "")
     book = document.find("Book")
-    pubmed_data = element.find("PubmedBookData")
-    ids = _article_ids(document.find("ArticleIdList"))
-    if pubmed_data is not None:
-        ids += _article_ids(pubmed_data.find("ArticleIdList"))
+    ids_element = document.find("ArticleIdList")
+    ids = _article_ids(ids_element) if ids_element is not None else ()
+    data_ids = element.find("PubmedBookData/ArticleIdList")
+    if data_ids is not None:
+        ids += _article_ids(data_ids)
     title_el = document.find("ArticleTitle")
-    book_title = _opt(book.find("BookTitle")) if book is not None else None
-    authors = [
-        _author(a)
-        for lst in document.findall("AuthorList")
-        if lst.get("Type", "authors") == "authors"
-        for a in lst.findall("Author")
-    ]
-    editors = [
-        _author(a)
-        for parent in (document, book)
-        if parent is not None
-        for lst in parent.findall("AuthorList")
-        if lst.get("Type") == "editors"
-        for a in lst.findall("Author")
-    ]
-    if not authors and book is not None:
-        authors = [
-            _author(a)
-            for lst in book.findall("AuthorList")
-            if lst.get("Type", "authors") == "authors"
-            for a in lst.findall("Author")
-        ]
-    types = _publication_types(document)
+    book_title_el = book.find("BookTitle") if book is not None else None
+    book_title = _opt(book_title_el) if book_title_el is not None else None
+    authors = _author_lists(document, editors=False) or _author_lists(book, editors=False)
+    editors = _author_lists(document, editors=True) + _author_lists(book, editors=True)
+    publisher = book.find("Publisher") if book is not None else None
+    publisher_parts = {c.tag: _opt(c) for c in reversed(publisher)} if publisher is not None else {}
+    book_date = book.find("PubDate") if book is not None else None
+    abstract = document.find("Abstract")
     return BookArticle(
         pmid=pmid,
-        title=_text(title_el) or (book_title or ""),
-        title_markup=_markup(title_el) or (book_title or ""),
+        title=(_text(title_el) if title_el is not None else "") or (book_title or ""),
+        title_markup=(_markup(title_el) if title_el is not None else "") or (book_title or ""),
         book_title=book_title,
         doi=_doi(ids, ()),
         article_ids=ids,
-        abstract=_abstract(document.find("Abstract")),
+        abstract=_abstract(abstract) if abstract is not None else None,
         authors=tuple(authors),
         editors=tuple(editors),
-        publisher=_opt(book.find("Publisher/PublisherName")) if book is not None else None,
-        publisher_location=_opt(book.find("Publisher/PublisherLocation"))
-        if book is not None
-        else None,
+        publisher=publisher_parts.get("PublisherName"),
+        publisher_location=publisher_parts.get("PublisherLocation"),
         isbn=tuple(_text(e) for e in book.findall("Isbn")) if book is not None else (),
-        pub_date=(_date(book.find("PubDate")) if book is not None else None) or PartialDate(),
+        pub_date=_date(book_date) if book_date is not None else PartialDate(),
         sections=tuple(
-            _text(s.find("SectionTitle"))
-            for s in document.iterfind("Sections/Section")
-            if _text(s.find("SectionTitle"))
+            title
+            for section in document.iterfind("Sections/Section")
+            if (title := _text_of(section.find("SectionTitle")))
         ),
         languages=tuple(_text(e) for e in document.findall("Language") if _text(e)),
-        publication_types=types,
+        publication_types=_publication_types(document),
     )

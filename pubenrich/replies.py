@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal
-from urllib.parse import unquote
+from urllib.parse import quote_plus, unquote
 
 import attrs
 from lxml import etree
@@ -98,6 +98,8 @@ def _redact(text: str, secrets: Collection[str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         if secret:
             text = text.replace(secret, "***")
+            # A body that quotes the request URL holds the value URL-encoded ("@" as "%40").
+            text = text.replace(quote_plus(secret), "***")
     return text
 
 

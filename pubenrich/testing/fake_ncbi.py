@@ -27,6 +27,8 @@ from xml.sax.saxutils import escape
 
 import attrs
 
+from pubenrich.config import scrub_query
+
 __all__ = ["FAULT_KINDS", "FakeNcbi", "FakeNcbiStats", "FaultPlan", "SyntheticUniverse"]
 
 log = logging.getLogger(__name__)
@@ -478,7 +480,8 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.debug("fake NCBI: " + format, *args)
+        # The request line holds the query string, and a GET's holds the key and the email.
+        log.debug("fake NCBI: %s", scrub_query(format % args))
 
     def do_GET(self) -> None:
         self.server.fake._handle(self, b"")

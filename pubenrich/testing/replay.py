@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
 import requests
 import responses
@@ -80,9 +80,10 @@ def _key(url: str, params: Mapping[str, ParamValue]) -> str:
 
 
 def _scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
+    for secret in sorted(secrets, key=len, reverse=True):
         if secret:
-            text = text.replace(secret, _SCRUBBED)
+            # Also URL-encoded ("@" as "%40"), as in a body that quotes the request URL.
+            text = text.replace(secret, _SCRUBBED).replace(quote_plus(secret), _SCRUBBED)
     return text
 
 
@@ -172,7 +173,12 @@ class _Recorder:
         try:
             exchange["body"] = _scrub(response.content.decode("utf-8"), self.secrets)
         except UnicodeDecodeError:
-            exchange["body_base64"] = base64.b64encode(response.content).decode("ascii")
+            # Scrubbed before encoding: base64 would hide a secret from the final text scrub.
+            content = response.content
+            for secret in sorted(self.secrets, key=len, reverse=True):
+                for form in {secret, quote_plus(secret)}:
+                    content = content.replace(form.encode("utf-8"), _SCRUBBED.encode())
+            exchange["body_base64"] = base64.b64encode(content).decode("ascii")
         with self._lock:
             self.exchanges.append(exchange)
 

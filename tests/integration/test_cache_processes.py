@@ -1,9 +1,12 @@
 """Processes share one SqliteCache file: concurrent writers lose nothing, and a writer killed
-mid-transaction leaves the file readable and consistent."""
+mid-transaction leaves the file readable and consistent; an Enricher killed mid-fetch resumes
+without fetching again what it had stored, and two Enrichers on one file lose nothing."""
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -11,8 +14,11 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 from pubenrich.cache import RECORDS, SqliteCache
+from pubenrich.records import SCHEMA_VERSION
+from pubenrich.testing.fake_ncbi import FakeNcbi, SyntheticUniverse
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -119,3 +125,105 @@ def test_two_processes_opening_a_layout_1_file_at_once_both_read_it_whole(
     assert [reader.returncode for reader in readers] == [0, 0]
     assert [int(out) for out in outputs] == [20_000, 20_000]
     assert not list(tmp_path.glob("old.sqlite3.corrupt-*"))
+
+
+# ---------------------------------------------------------------- Enricher processes
+
+FETCHER = textwrap.dedent(
+    """
+    import json, sys
+    from pubenrich import Config, Enricher, SqliteCache
+    url, cache_path, out_path, first, count = sys.argv[1:4] + [int(a) for a in sys.argv[4:6]]
+    config = Config(eutils_url=url, requests_per_second=500, batch_size=20, max_in_flight=2,
+                    read_timeout=10)
+    pmids = [str(first + i) for i in range(count)]
+    with Enricher(config, cache=SqliteCache(cache_path)) as enricher:
+        print("ready", flush=True)
+        rows = [
+            [r.input, r.status, r.record.to_dict() if r.record is not None else None]
+            for r in enricher.fetch(pmids)
+        ]
+    with open(out_path, "w") as out:
+        json.dump(rows, out)
+    """
+)
+UNIVERSE = SyntheticUniverse(size=3000, seed=21)
+FIRST = UNIVERSE.first_pmid
+
+
+def _fetcher(
+    fake: FakeNcbi, cache: Path, out: Path, first: int, count: int
+) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    args = [fake.eutils_url, str(cache), str(out), str(first), str(count)]
+    return subprocess.Popen(
+        [sys.executable, "-c", FETCHER, *args], stdout=subprocess.PIPE, text=True, env=env
+    )
+
+
+def _finish(process: subprocess.Popen[str], out: Path) -> list[list[Any]]:
+    process.communicate(timeout=120)
+    assert process.returncode == 0
+    rows: list[list[Any]] = json.loads(out.read_text())
+    return rows
+
+
+def _stored_records(path: Path, pmids: list[str]) -> set[str]:
+    """PMIDs whose record (not a "no such PMID") the cache file holds."""
+    with SqliteCache(path) as cache:
+        hits = cache.get_many(RECORDS, pmids, version=SCHEMA_VERSION)
+    return {key for key, entry in hits.items() if not entry.negative}
+
+
+def test_an_enricher_killed_at_random_points_resumes_without_refetching(tmp_path: Path) -> None:
+    """SIGKILL mid-fetch, three times at seeded random moments, then run to the end: the cache
+    opens each time, no record already stored is fetched again, and the output equals that of
+    an uninterrupted run."""
+    count = 2000
+    pmids = [str(FIRST + i) for i in range(count)]
+    rng = random.Random(20261125)
+    with FakeNcbi(UNIVERSE, enforce_rate=False, latency=0.01) as fake:
+        expected = _finish(
+            _fetcher(fake, tmp_path / "clean.sqlite3", tmp_path / "clean.json", FIRST, count),
+            tmp_path / "clean.json",
+        )
+        path, out = tmp_path / "killed.sqlite3", tmp_path / "killed.json"
+        for _ in range(3):
+            before = _stored_records(path, pmids) if path.exists() else set()
+            fake.reset_stats()
+            process = _fetcher(fake, path, out, FIRST, count)
+            assert process.stdout is not None
+            assert process.stdout.readline().strip() == "ready"
+            time.sleep(rng.uniform(0.05, 1.0))
+            assert process.poll() is None  # killed mid-run, not after it
+            process.send_signal(signal.SIGKILL)
+            process.communicate(timeout=30)
+            after = _stored_records(path, pmids)  # the cache opens and reads after the kill
+            assert before <= after
+            assert fake.stats.snapshot()["ids_served"] <= len(UNIVERSE.pmids()) - len(before)
+        stored = _stored_records(path, pmids)
+        fake.reset_stats()
+        resumed = _finish(_fetcher(fake, path, out, FIRST, count), out)
+        served = fake.stats.snapshot()["ids_served"]
+    assert resumed == expected
+    known = {row[0] for row in expected if row[1] == "found"}
+    assert served == len(known - stored)
+
+
+def test_two_enrichers_on_one_cache_file_lose_nothing(tmp_path: Path) -> None:
+    """Two processes fetch overlapping PMIDs into one cache file at once: both finish, both
+    outputs are complete and right, and the file holds every record either fetched."""
+    with FakeNcbi(UNIVERSE, enforce_rate=False, latency=0.005) as fake:
+        expected = _finish(
+            _fetcher(fake, tmp_path / "clean.sqlite3", tmp_path / "clean.json", FIRST, 1500),
+            tmp_path / "clean.json",
+        )
+        path = tmp_path / "shared.sqlite3"
+        first = _fetcher(fake, path, tmp_path / "a.json", FIRST, 1000)
+        second = _fetcher(fake, path, tmp_path / "b.json", FIRST + 500, 1000)
+        rows_a = _finish(first, tmp_path / "a.json")
+        rows_b = _finish(second, tmp_path / "b.json")
+    assert rows_a == expected[:1000]
+    assert rows_b == expected[500:1500]
+    found = {row[0] for row in expected if row[1] == "found"}
+    assert _stored_records(path, [str(FIRST + i) for i in range(1500)]) == found

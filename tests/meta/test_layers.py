@@ -19,6 +19,8 @@ LAYERS: dict[str, int] = {
     "medline": 0,
     "replies": 0,
     "merge": 0,
+    "scoring": 0,
+    "inputs": 0,
     "export": 0,
     "config": 1,
     "transport": 1,
@@ -32,6 +34,7 @@ LAYERS: dict[str, int] = {
     "mirror": 2,
     "testing": 3,
     "cli": 3,
+    "cli_mirror": 3,
     "__main__": 3,
     "__init__": 3,
 }
@@ -47,6 +50,10 @@ OWNERS: dict[str, set[str]] = {
     "socket": {"testing"},
     "http.server": {"testing"},
     "urllib.request": set(),
+    # the optional bulk extra: imported lazily, and only by the mirror's build
+    "dask": {"mirror"},
+    "distributed": {"mirror"},
+    "pyarrow": {"mirror"},
 }
 
 

@@ -8,6 +8,10 @@ import pubenrich
 # Names fixed by the issues; other pipelines import them.
 REQUIRED = {
     "Enricher",
+    "EnrichedRecord",
+    "enrich",
+    "Mirror",
+    "MirrorError",
     "Article",
     "BookArticle",
     "DeletedCitation",
@@ -34,6 +38,11 @@ REQUIRED = {
     "PubenrichError",
     "RateLimited",
     "TransportError",
+    "to_csl_json",
+    "to_bibtex",
+    "to_ris",
+    "csv_row",
+    "CsvWriter",
 }
 
 

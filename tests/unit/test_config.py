@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from pubenrich import Config
-from pubenrich.config import scrub
+from pubenrich.config import scrub, scrub_query
 
 
 def test_defaults_point_at_ncbi() -> None:
@@ -133,3 +133,10 @@ def test_scrub_masks_key_and_email_and_shortens_long_values() -> None:
     assert (clean["api_key"], clean["email"], clean["db"]) == ("***", "***", "pubmed")
     assert clean["id"].endswith("(600 chars)")
     assert scrub(None) == {}
+
+
+def test_scrub_query_masks_secret_values_in_quoted_urls() -> None:
+    """A logged request line keeps its parameters but not the key's or the email's value."""
+    line = '"GET /e.cgi?db=pubmed&email=a%40example.org&api_key=K3y&tool=t HTTP/1.1" 200'
+    assert scrub_query(line) == '"GET /e.cgi?db=pubmed&email=***&api_key=***&tool=t HTTP/1.1" 200'
+    assert scrub_query("my_api_key=1 stays") == "my_api_key=1 stays"

@@ -1,0 +1,292 @@
+"""What ``Enricher.enrich`` returns: the input, the canonical record, and how they compare.
+
+Pure: given what a citation said and what PubMed holds, :func:`compare` says where each field
+came from (``input``, ``pubmed`` or ``both`` when they agree) and lists every disagreement as a
+:class:`Conflict`. PubMed's value is the canonical one, but the text's value is never dropped
+silently: it stays in the conflict for the caller to judge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+
+from pubenrich.cues import Citation, Cues, Role
+from pubenrich.errors import PubenrichError
+from pubenrich.identifiers import DOI
+from pubenrich.records import Article, BookArticle
+from pubenrich.scoring import Score, normalize_text, title_similarity
+
+__all__ = [
+    "Candidate",
+    "Conflict",
+    "EnrichStatus",
+    "EnrichedRecord",
+    "Provenance",
+    "Route",
+    "compare",
+]
+
+EnrichStatus = Literal["enriched", "not_found", "ambiguous", "invalid_input", "error", "multiple"]
+Provenance = Literal["input", "pubmed", "both"]
+_STATUSES = ("enriched", "not_found", "ambiguous", "invalid_input", "error", "multiple")
+# Titles this similar are the same title written differently (case, punctuation, markup).
+_SAME_TITLE = 0.9
+
+
+@attrs.frozen
+class Candidate:
+    """A PubMed record considered for a citation, with its score against the citation."""
+
+    pmid: str
+    score: Score
+    title: str = ""
+    year: int | None = None
+    first_author: str | None = None
+    journal: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "pmid": self.pmid,
+            "score": self.score.to_dict(),
+            "title": self.title,
+            "year": self.year,
+            "first_author": self.first_author,
+            "journal": self.journal,
+        }
+
+    @classmethod
+    def of(cls, record: Article | BookArticle, score: Score) -> Candidate:
+        """The candidate for ``record`` scored ``score``."""
+        first = record.authors[0] if record.authors else None
+        journal = record.journal.title if record.journal is not None else None
+        return cls(
+            pmid=record.pmid.value,
+            score=score,
+            title=record.title,
+            year=record.pub_date.year,
+            first_author=(first.last_name or first.collective_name) if first else None,
+            journal=journal,
+        )
+
+
+@attrs.frozen
+class Route:
+    """How an input was resolved to a PMID, and the evidence.
+
+    Attributes:
+        method: ``pmid`` (given in the input), ``pmcid`` or ``doi`` (mapped by the PMC ID
+            converter), ``doi_search`` (PubMed ``[doi]`` search, checked against the
+            record's DOI), ``citation_match`` (ECitMatch), ``search`` (cue search and
+            scoring), or ``none``.
+        steps: every lookup tried, in order, with its outcome (``"idconv doi: not in PMC"``).
+        query: the search term that found the paper, for ``search``.
+        score: the accepted candidate's score, for ``search`` and ``citation_match``.
+    """
+
+    method: str = "none"
+    steps: tuple[str, ...] = ()
+    query: str | None = None
+    score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "method": self.method,
+            "steps": list(self.steps),
+            "query": self.query,
+            "score": None if self.score is None else round(self.score, 3),
+        }
+
+
+@attrs.frozen
+class Conflict:
+    """A field on which the input and PubMed disagree; PubMed's value is the record's."""
+
+    field: str
+    input: Any
+    pubmed: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"field": self.field, "input": self.input, "pubmed": self.pubmed}
+
+
+@attrs.frozen
+class EnrichedRecord:
+    """One input, enriched or with a clear status.
+
+    Attributes:
+        input: the text or partial record exactly as given.
+        status: ``enriched`` (``article`` holds the paper); ``not_found`` (PubMed holds no
+            paper that matches well enough: never the nearest wrong one); ``ambiguous``
+            (several close candidates, ranked in ``candidates``); ``invalid_input`` (no
+            identifier and too little to search on, or not a text or record); ``error``
+            (NCBI or the network failed; ``error`` says how; retrying may help);
+            ``multiple`` (the text cites several papers and none is its own, like a pasted
+            reference list: each comes back in ``related``, in text order).
+        citations: what :func:`~pubenrich.read_citations` found in a text input.
+        citation: the citation this record is about (None for ``multiple`` and bad input).
+        role: ``primary``, or for a record in ``related``, ``related`` or ``reference``.
+        article: the canonical PubMed record, when enriched.
+        error: what went wrong, for ``error`` and ``invalid_input``.
+        candidates: records considered by a search, best first, with scores.
+        route: how the paper was found.
+        provenance: per field, ``input``, ``pubmed`` or ``both`` (they agree).
+        conflicts: fields where the input and PubMed disagree.
+        related: papers the page names besides its own (similar, cited-by, references),
+            each as its own record.
+    """
+
+    input: Any
+    status: EnrichStatus = attrs.field(validator=attrs.validators.in_(_STATUSES))
+    citations: tuple[Citation, ...] = ()
+    citation: Citation | None = None
+    role: Role = "primary"
+    article: Article | BookArticle | None = None
+    error: PubenrichError | None = attrs.field(default=None, eq=False)
+    candidates: tuple[Candidate, ...] = ()
+    route: Route = attrs.field(factory=Route)
+    provenance: Mapping[str, Provenance] = attrs.field(factory=dict)
+    conflicts: tuple[Conflict, ...] = ()
+    related: tuple[EnrichedRecord, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the paper was found and fetched."""
+        return self.status == "enriched"
+
+    @property
+    def pmid(self) -> str | None:
+        """The PMID of the paper, when enriched."""
+        return self.article.pmid.value if self.article is not None else None
+
+    @property
+    def retracted(self) -> bool:
+        """True when PubMed marks the paper as retracted."""
+        return self.article is not None and self.article.retraction.is_retracted
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the input is kept when it is JSON-ready, else its repr)."""
+        data: dict[str, Any] = {
+            "input": _json_ready(self.input),
+            "status": self.status,
+            "role": self.role,
+            "pmid": self.pmid,
+            "retracted": self.retracted,
+            "article": self.article.to_dict() if self.article is not None else None,
+            "error": None if self.error is None else f"{type(self.error).__name__}: {self.error}",
+            "route": self.route.to_dict(),
+            "provenance": dict(self.provenance),
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "candidates": [c.to_dict() for c in self.candidates],
+            "citation": self.citation.to_dict() if self.citation is not None else None,
+            "related": [r.to_dict() for r in self.related],
+        }
+        return data
+
+
+def _json_ready(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if attrs.has(type(value)) and hasattr(value, "to_dict"):
+        return value.to_dict()
+    return repr(value)
+
+
+def _pages_start(pages: str | None) -> str | None:
+    if not pages:
+        return None
+    match = re.match(r"\s*([A-Za-z]?\d+[A-Za-z]?)", pages)
+    return match.group(1).lower() if match else pages.strip().lower()
+
+
+def _same_journal(cited: str, record: Article | BookArticle) -> bool:
+    name = normalize_text(cited)
+    journal = record.journal
+    if journal is None:
+        return False
+    for known in (journal.title, journal.iso_abbreviation):
+        if known:
+            other = normalize_text(known)
+            if name == other or other.startswith(name) or name.startswith(other):
+                return True
+    return False
+
+
+def _authors_agree(cues: Cues, record: Article | BookArticle) -> bool:
+    found = [normalize_text(a.last_name or a.collective_name or "") for a in record.authors]
+    cited = [normalize_text(a.last_name) for a in cues.authors]
+    # The cited list may stop early ("et al."); what it names must be PubMed's, in order.
+    return cited == found[: len(cited)]
+
+
+def compare(
+    citation: Citation, record: Article | BookArticle
+) -> tuple[dict[str, Provenance], tuple[Conflict, ...]]:
+    """Where each field of the enriched record comes from, and where input and PubMed differ.
+
+    Fields the input does not state are ``pubmed``; fields PubMed lacks but the input states
+    are ``input``; equal ones are ``both``; unequal ones are ``pubmed`` with a conflict.
+    """
+    cues = citation.cues
+    journal = record.journal
+    pubmed: dict[str, Any] = {
+        "pmid": record.pmid.value,
+        "pmcid": record.pmcid.value if record.pmcid else None,
+        "doi": record.doi.value if record.doi else None,
+        "title": record.title or None,
+        "authors": [a.last_name or a.collective_name for a in record.authors] or None,
+        "journal": journal.title if journal is not None else None,
+        "year": record.pub_date.year,
+        "volume": journal.volume if journal is not None else None,
+        "issue": journal.issue if journal is not None else None,
+        "pages": journal.pages if journal is not None else None,
+    }
+    given: dict[str, Any] = {
+        "pmid": citation.pmid,
+        "pmcid": citation.pmcid,
+        "doi": citation.doi,
+        "title": cues.title,
+        "authors": [a.last_name for a in cues.authors] or None,
+        "journal": cues.journal,
+        "year": cues.year,
+        "volume": cues.volume,
+        "issue": cues.issue,
+        "pages": cues.pages,
+    }
+    agree = {
+        "pmid": lambda a, b: str(a) == str(b),
+        "pmcid": lambda a, b: str(a).upper() == str(b).upper(),
+        "doi": lambda a, b: DOI(a).key == DOI(b).key,
+        "title": lambda a, b: title_similarity(a, b) >= _SAME_TITLE,
+        "authors": lambda a, b: _authors_agree(cues, record),
+        "journal": lambda a, b: _same_journal(a, record),
+        "year": lambda a, b: int(a) == int(b),
+        "volume": lambda a, b: str(a).strip().lower() == str(b).strip().lower(),
+        "issue": lambda a, b: str(a).strip().lower() == str(b).strip().lower(),
+        "pages": lambda a, b: _pages_start(a) == _pages_start(b),
+    }
+    provenance: dict[str, Provenance] = {}
+    conflicts: list[Conflict] = []
+    for name, ours in pubmed.items():
+        theirs = given[name]
+        if theirs is None:
+            if ours is not None:
+                provenance[name] = "pubmed"
+        elif ours is None:
+            provenance[name] = "input"
+        elif agree[name](theirs, ours):
+            provenance[name] = "both"
+        else:
+            provenance[name] = "pubmed"
+            conflicts.append(Conflict(name, theirs, ours))
+    return provenance, tuple(conflicts)

@@ -1,0 +1,115 @@
+"""The pubenrich command's enrich, fetch, convert and cache, run as subprocesses offline."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = str(ROOT / "tests" / "fixtures" / "replay" / "seeds.json")
+SEEDS = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
+RELATED = (
+    "27888550 33397585 32942796 32671645 27011289 33766127 36611801 39934819 30514375 30766604"
+)
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pubenrich", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "", "HOME": "/nonexistent"},
+    )
+
+
+def test_enrich_jsonl_gives_one_line_per_file_and_exit_1_when_some_miss() -> None:
+    """Three seeds, three lines; two are not enriched, so the exit code is 1."""
+    result = run("enrich", *SEEDS, "--replay", FIXTURE, "--no-cache")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["status"] for line in lines] == ["not_found", "ambiguous", "enriched"]
+    assert result.returncode == 1
+    assert "2 of 3 inputs not enriched" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [("bibtex", "@article{"), ("ris", "TY  - JOUR"), ("csl-json", '"PMID": "25211170"')],
+)
+def test_enrich_writes_each_format(fmt: str, marker: str) -> None:
+    """The enriched seed comes out in the format asked for; the others are said to be left out."""
+    result = run("enrich", *SEEDS, "--replay", FIXTURE, "--no-cache", "--format", fmt)
+    assert marker in result.stdout
+    assert "left out" in result.stderr
+
+
+def test_enrich_csv_has_a_row_per_input_with_status() -> None:
+    """CSV keeps every input, enriched or not, with its status."""
+    result = run("enrich", *SEEDS, "--replay", FIXTURE, "--no-cache", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["status"] for r in rows] == ["not_found", "ambiguous", "enriched"]
+    assert rows[2]["pmid"] == "25211170"
+
+
+def test_enrich_reads_standard_input() -> None:
+    """With no file, the document comes from standard input."""
+    text = Path(SEEDS[2]).read_text(encoding="utf-8")
+    result = run("enrich", "--replay", FIXTURE, "--no-cache", stdin="")
+    assert result.returncode == 1  # an empty stdin is one empty document: invalid, said so
+    assert json.loads(result.stdout)["status"] == "invalid_input"
+    result = run("enrich", "-", "--replay", FIXTURE, "--no-cache", stdin=text)
+    assert json.loads(result.stdout)["pmid"] == "25211170"
+
+
+def test_fetch_prints_records_and_exit_0() -> None:
+    """fetch PMID... prints one JSON line per PMID, all found."""
+    result = run("fetch", "25211170", *RELATED.split(), "--replay", FIXTURE, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["status"] for r in rows] == ["found"] * 11
+    assert rows[0]["record"]["pmid"] == "25211170"
+
+
+def test_a_request_outside_the_recording_fails_in_one_line() -> None:
+    """A failure is one line on stderr, exit 2, no traceback (unless --debug)."""
+    result = run("fetch", "12345", "--replay", FIXTURE, "--no-cache")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    debug = run("--debug", "fetch", "12345", "--replay", FIXTURE, "--no-cache")
+    assert "Traceback" in debug.stderr
+
+
+def test_convert_offline_reports_each_miss(tmp_path: Path) -> None:
+    """convert --offline answers from the cache only: every id is an offline miss, exit 1."""
+    cache = str(tmp_path / "c.sqlite3")
+    result = run(
+        "convert", "PMC4206665", "10.1097/aln.0000000000000446", "--offline", "--cache", cache
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["status"] for r in rows] == ["offline_miss", "offline_miss"]
+    assert result.returncode == 1
+
+
+def test_cache_info_clear_prune(tmp_path: Path) -> None:
+    """cache info shows the file's counts; a fetch fills it; clear empties it."""
+    cache = str(tmp_path / "c.sqlite3")
+    run("fetch", "25211170", *RELATED.split(), "--replay", FIXTURE, "--cache", cache)
+    info = json.loads(run("cache", "info", "--cache", cache).stdout)
+    assert info["entries"]["pubmed"] == 11
+    assert "removed 0 expired" in run("cache", "prune", "--cache", cache).stdout
+    assert "removed 11 entries" in run("cache", "clear", "--cache", cache).stdout
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    """argparse refuses a format it does not know, with exit code 2."""
+    assert run("enrich", "--format", "docx").returncode == 2
