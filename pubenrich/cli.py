@@ -36,7 +36,6 @@ from pubenrich.errors import PubenrichError
 from pubenrich.export import FORMATS, CsvWriter, write
 from pubenrich.merge import EnrichedRecord
 from pubenrich.records import Article, BookArticle
-from pubenrich.testing.replay import replay
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
@@ -133,6 +132,9 @@ def _enricher(args: argparse.Namespace) -> Iterator[Enricher]:
     config = _config(args)
     with ExitStack() as stack:
         if args.replay:
+            # Imported only when asked: it loads `responses`, which no other command needs.
+            from pubenrich.testing.replay import replay  # noqa: PLC0415
+
             stack.enter_context(replay(args.replay))
         yield stack.enter_context(Enricher(config, cache=_cache(args, config), mirror=args.mirror))
 

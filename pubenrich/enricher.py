@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from types import TracebackType
 from typing import Any
 
@@ -19,9 +18,9 @@ import attrs
 
 from pubenrich.cache import Cache, SqliteCache, default_cache_path
 from pubenrich.config import Config
-from pubenrich.cues import Citation
+from pubenrich.cues import Citation, Role
 from pubenrich.eutils import EutilsClient
-from pubenrich.fetch import WINDOW_BATCHES, ConvertResult, Fetcher, FetchResult
+from pubenrich.fetch import WINDOW_BATCHES, ConvertResult, Fetcher, FetchResult, windows
 from pubenrich.inputs import ReadInput, read_input
 from pubenrich.merge import EnrichedRecord, EnrichStatus, compare
 from pubenrich.mirror import Mirror
@@ -160,9 +159,8 @@ class Enricher:
             progress: called after each window with the inputs done and requests sent.
         """
         size = self.config.batch_size * WINDOW_BATCHES * ENRICH_WINDOW_FACTOR
-        iterator = iter(inputs)
         done = 0
-        while window := list(islice(iterator, size)):
+        for window in windows(inputs, size):
             read = [read_input(value) for value in window]
             wanted = [c for r in read for c in ((r.subject,) if r.subject else ()) + r.others]
             resolutions = dict(
@@ -183,34 +181,44 @@ _STATUS: dict[str, EnrichStatus] = {
 }
 
 
-def _one(value: Any, citation: Citation, resolution: Resolution, **extra: Any) -> EnrichedRecord:
+def _one(
+    value: Any,
+    citation: Citation,
+    resolution: Resolution,
+    *,
+    role: Role,
+    citations: tuple[Citation, ...],
+    related: tuple[EnrichedRecord, ...] = (),
+) -> EnrichedRecord:
     provenance, conflicts = (
         ({}, ()) if resolution.record is None else compare(citation, resolution.record)
     )
     return EnrichedRecord(
         input=value,
         status=_STATUS[resolution.status],
+        citations=citations,
         citation=citation,
-        role=citation.role if extra.get("related_to") else "primary",
+        role=role,
         article=resolution.record,
         error=resolution.error,
         candidates=resolution.candidates,
         route=resolution.route,
         provenance=provenance,
         conflicts=conflicts,
-        **{k: v for k, v in extra.items() if k != "related_to"},
+        related=related,
     )
 
 
 def _enriched(value: Any, item: ReadInput, resolutions: dict[int, Resolution]) -> EnrichedRecord:
     related = tuple(
-        _one(c.text, c, resolutions[id(c)], citations=(c,), related_to=True) for c in item.others
+        _one(c.text, c, resolutions[id(c)], role=c.role, citations=(c,)) for c in item.others
     )
     if item.subject is not None:
         return _one(
             value,
             item.subject,
             resolutions[id(item.subject)],
+            role="primary",
             citations=item.citations,
             related=related,
         )

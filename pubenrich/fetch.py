@@ -118,7 +118,8 @@ class ConvertResult:
     from_cache: bool = False
 
 
-def _windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last may be shorter), read lazily."""
     iterator = iter(items)
     while window := list(islice(iterator, size)):
         yield window
@@ -176,7 +177,7 @@ class Fetcher:
         all before the first: a record the caller drops then dies young, which keeps memory
         flat and spares the garbage collector most of its work on a warm cache.
         """
-        for window in _windows(pmids, self.config.batch_size * WINDOW_BATCHES):
+        for window in windows(pmids, self.config.batch_size * WINDOW_BATCHES):
             parsed: list[tuple[Any, PMID | InvalidIdentifier]] = []
             for value in window:
                 try:
@@ -319,7 +320,7 @@ class Fetcher:
 
     def convert(self, ids: Iterable[Any], *, refresh: bool = False) -> Iterator[ConvertResult]:
         """One :class:`ConvertResult` per input, in input order; see ``Enricher.convert``."""
-        for window in _windows(ids, self.config.batch_size * WINDOW_BATCHES):
+        for window in windows(ids, self.config.batch_size * WINDOW_BATCHES):
             parsed: list[tuple[Any, Identifier | InvalidIdentifier]] = []
             for value in window:
                 try:

@@ -18,7 +18,13 @@ from pubenrich.cues import Citation, Cues, Role
 from pubenrich.errors import PubenrichError
 from pubenrich.identifiers import DOI
 from pubenrich.records import Article, BookArticle
-from pubenrich.scoring import Score, normalize_text, title_similarity
+from pubenrich.scoring import (
+    JOURNAL_PREFIX,
+    Score,
+    journal_score,
+    normalize_text,
+    title_similarity,
+)
 
 __all__ = [
     "Candidate",
@@ -209,19 +215,6 @@ def _pages_start(pages: str | None) -> str | None:
     return match.group(1).lower() if match else pages.strip().lower()
 
 
-def _same_journal(cited: str, record: Article | BookArticle) -> bool:
-    name = normalize_text(cited)
-    journal = record.journal
-    if journal is None:
-        return False
-    for known in (journal.title, journal.iso_abbreviation):
-        if known:
-            other = normalize_text(known)
-            if name == other or other.startswith(name) or name.startswith(other):
-                return True
-    return False
-
-
 def _authors_agree(cues: Cues, record: Article | BookArticle) -> bool:
     found = [normalize_text(a.last_name or a.collective_name or "") for a in record.authors]
     cited = [normalize_text(a.last_name) for a in cues.authors]
@@ -269,7 +262,7 @@ def compare(
         "doi": lambda a, b: DOI(a).key == DOI(b).key,
         "title": lambda a, b: title_similarity(a, b) >= _SAME_TITLE,
         "authors": lambda a, b: _authors_agree(cues, record),
-        "journal": lambda a, b: _same_journal(a, record),
+        "journal": lambda a, b: journal_score(a, record) >= JOURNAL_PREFIX,
         "year": lambda a, b: int(a) == int(b),
         "volume": lambda a, b: str(a).strip().lower() == str(b).strip().lower(),
         "issue": lambda a, b: str(a).strip().lower() == str(b).strip().lower(),

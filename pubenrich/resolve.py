@@ -228,7 +228,8 @@ class Resolver:
                         failures[doi.key] = reply
                     else:
                         answers[doi.key] = by_doi.get(doi.key)
-            self._store_dois({k: v for k, v in answers.items() if k in {d.key for d in misses}})
+            asked = {doi.key for doi in misses}
+            self._store_dois({k: v for k, v in answers.items() if k in asked})
         for job in pending:
             key = DOI(job.citation.doi or "").key
             if key in failures:

@@ -40,7 +40,9 @@ __all__ = [
     "ACCEPT_MARGIN",
     "ACCEPT_SCORE",
     "AMBIGUOUS_SCORE",
+    "JOURNAL_PREFIX",
     "Score",
+    "journal_score",
     "normalize_text",
     "score_record",
     "search_terms",
@@ -51,6 +53,8 @@ __all__ = [
 ACCEPT_SCORE = 0.80
 ACCEPT_MARGIN = 0.05
 AMBIGUOUS_SCORE = 0.50
+# A journal name that starts the other ("Stem Cells" in "Stem cells (Dayton, Ohio)").
+JOURNAL_PREFIX = 0.8
 
 _WEIGHTS = {
     "title": 0.55,
@@ -165,7 +169,9 @@ def _journal_names(record: Article | BookArticle) -> list[str]:
     return [normalize_text(n) for n in names if n]
 
 
-def _journal_score(cited: str, record: Article | BookArticle) -> float:
+def journal_score(cited: str, record: Article | BookArticle) -> float:
+    """0 to 1: 1 for the same journal name, :data:`JOURNAL_PREFIX` when one name starts
+    the other (an abbreviation or a subtitle), less by character similarity otherwise."""
     name = normalize_text(cited)
     best = 0.0
     for known in _journal_names(record):
@@ -173,9 +179,10 @@ def _journal_score(cited: str, record: Article | BookArticle) -> float:
             return 1.0
         # "Stem Cells" vs "Stem cells (Dayton, Ohio)"; "Am J Surg" vs "The American journal..."
         if known.startswith(name) or name.startswith(known):
-            best = max(best, 0.8)
+            best = max(best, JOURNAL_PREFIX)
         else:
-            best = max(best, SequenceMatcher(None, name, known, autojunk=False).ratio() * 0.8)
+            ratio = SequenceMatcher(None, name, known, autojunk=False).ratio()
+            best = max(best, ratio * JOURNAL_PREFIX)
     return best
 
 
@@ -206,7 +213,7 @@ def score_record(cues: Cues, record: Article | BookArticle) -> Score:
         gap = abs(cues.year - year)
         parts["year"] = 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0
     if cues.journal:
-        parts["journal"] = _journal_score(cues.journal, record)
+        parts["journal"] = journal_score(cues.journal, record)
     journal = record.journal
     if cues.volume and journal is not None and journal.volume:
         parts["volume"] = float(cues.volume.strip() == journal.volume.strip())
