@@ -2,7 +2,7 @@
 
 ::
 
-    pubenrich extract FILE...            citations and identifiers found, JSON lines
+    pubenrich extract FILE...            citations and identifiers (a table, or JSON lines)
     pubenrich enrich FILE... [--lines]   enriched records (jsonl, csl-json, bibtex, ris, csv)
     pubenrich fetch PMID...              the records of these PMIDs
     pubenrich convert ID...              PMID <-> PMCID <-> DOI
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -64,12 +65,32 @@ def _inputs(args: argparse.Namespace) -> list[str]:
 
 
 def _extract(args: argparse.Namespace) -> int:
+    table = args.format == "table" or (args.format is None and sys.stdout.isatty())
+    if table:
+        print(_TABLE_ROW.format("source", "#", "role", "section", "kind", "id", "span"))
     for name in args.files or ["-"]:
         text = _read(name)
         source = "<stdin>" if name == "-" else name
-        for citation in read_citations(text):
-            print(json.dumps({"source": source, **citation.to_dict()}, ensure_ascii=False))
+        for group, citation in enumerate(read_citations(text), start=1):
+            if not table:
+                print(json.dumps({"source": source, **citation.to_dict()}, ensure_ascii=False))
+                continue
+            where = (source[-24:], group, citation.role, (citation.section or "")[:16])
+            for m in citation.mentions:
+                print(_TABLE_ROW.format(*where, m.kind, m.value, f"{m.start}-{m.end}"))
+            if not citation.mentions:
+                title = citation.cues.title or "(no title)"
+                span = f"{citation.start}-{citation.end}"
+                print(_TABLE_ROW.format(*where, "cues", _clip(title, 48), span))
     return EXIT_OK
+
+
+# extract's table: a row per identifier (or per citation without one), grouped by citation.
+_TABLE_ROW = "{:<24} {:>3} {:<9} {:<16} {:<5} {:<48} {}"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -90,17 +111,37 @@ def _cache(args: argparse.Namespace, config: Config) -> Cache:
     return SqliteCache(config.cache_path or default_cache_path())
 
 
-def _progress(enabled: bool) -> Callable[[Progress], None] | None:
+def _progress(enabled: bool, total: int | None) -> Callable[[Progress], None] | None:
     if not enabled:
         return None
+    started = time.monotonic()
 
     def show(progress: Progress) -> None:
-        sys.stderr.write(
-            f"\r{progress.inputs_done:,} inputs done, {progress.requests_total:,} requests"
-        )
+        line = progress_line(progress, total, time.monotonic() - started)
+        sys.stderr.write(f"\r{line}\x1b[K")  # \x1b[K clears what a longer line left
         sys.stderr.flush()
 
     return show
+
+
+def progress_line(progress: Progress, total: int | None, elapsed: float, width: int = 24) -> str:
+    """One status line: a bar when the total is known, inputs, requests, rate and time left."""
+    done = progress.inputs_done
+    rate = done / elapsed if elapsed > 0 else 0.0
+    tail = f"{progress.requests_total:,} requests, {rate:,.1f} inputs/s"
+    if not total:
+        return f"{done:,} inputs, {tail}"
+    share = min(done / total, 1.0)
+    filled = round(share * width)
+    bar = "#" * filled + "-" * (width - filled)
+    left = f", {_duration((total - done) / rate)} left" if rate and done < total else ""
+    return f"[{bar}] {share:4.0%} {done:,}/{total:,} inputs, {tail}{left}"
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _emit(records: Iterable[EnrichedRecord], fmt: str, out: IO[str]) -> tuple[int, int]:
@@ -149,7 +190,8 @@ def _incomplete(missed: int, total: int, what: str) -> int:
 def _enrich(args: argparse.Namespace) -> int:
     inputs = _inputs(args)
     with _enricher(args) as enricher:
-        show = _progress(sys.stderr.isatty())
+        wanted = sys.stderr.isatty() if args.progress is None else args.progress
+        show = _progress(wanted, len(inputs))
         done, missed = _emit(enricher.enrich(inputs, progress=show), args.format, sys.stdout)
         if show is not None:
             sys.stderr.write("\n")
@@ -234,11 +276,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pubenrich {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True)
-    extract = commands.add_parser("extract", help="citations and identifiers, as JSON lines")
+    extract = commands.add_parser("extract", help="citations and identifiers with their spans")
     extract.add_argument("files", nargs="*", help="text files; '-' or none reads standard input")
+    extract.add_argument(
+        "--format",
+        choices=("table", "jsonl"),
+        help="a table, or JSON lines (default: a table on a terminal, else JSON lines)",
+    )
     enrich = commands.add_parser("enrich", help="enrich texts: one record per file or line")
     enrich.add_argument("files", nargs="*", help="text files; '-' or none reads standard input")
     enrich.add_argument("--lines", action="store_true", help="one input per line")
+    enrich.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="a progress bar on standard error (default: when it is a terminal)",
+    )
     _network_options(enrich, formats=FORMATS)
     fetch = commands.add_parser("fetch", help="the records of PMIDs")
     fetch.add_argument("ids", nargs="*", help="PMIDs; none reads them from standard input")

@@ -115,6 +115,10 @@ _NUMBERED = re.compile(r"^[ \t]*(?:\[\d{1,4}\]|\d{1,4}[.)])[ \t]+", re.MULTILINE
 _FLUSH = re.compile(r"^(?=\S)", re.MULTILINE)
 _HANGING = re.compile(r"^[ \t]+\S", re.MULTILINE)
 _BLANK = re.compile(r"\n[ \t]*\r?\n")
+# "Stem Cells Int. 2019." or "...; 2024.": a source that is a year alone, ending the entry.
+_YEAR_SOURCE = re.compile(
+    r"(?<=[.;])[ \t]*(?P<year>(?:19|20)\d\d)(?:[ \t]+[A-Z][a-z]{2}(?:[ \t]+\d{1,2})?)?\.?[ \t]*$"
+)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # "2017 Feb;35(2):316-324", "1992;101:1644–55", "2019 Jan 15;2019:5654324", "2021 Apr;58:114-133"
 _SOURCE = re.compile(
@@ -323,13 +327,12 @@ def _entry_cues(entry: str) -> Cues:
     text = re.sub(r"\s*-\s*PubMed\s*$", "", text)
     text = _NUMBERED.sub("", text, count=1)
     found: dict[str, Any] = {}
-    source = _SOURCE.search(text)
+    source = _SOURCE.search(text) or _YEAR_SOURCE.search(text)
     if source:
         found["year"] = int(source.group("year"))
-        found["volume"] = source.group("volume")
-        found["issue"] = source.group("issue")
-        found["pages"] = source.group("pages")
-        before = text[: source.start()].rstrip(" .")
+        for field in ("volume", "issue", "pages"):
+            found[field] = source.groupdict().get(field)
+        before = text[: source.start()].rstrip(" .;")
         glued = list(re.finditer(r"[.?!](?=[A-Z])", before))  # "...Sepsis.Stem Cells"
         if glued:
             found["title"] = before[: glued[-1].start() + 1].strip()
@@ -535,6 +538,7 @@ def _looks_like_reference(chunk: str) -> bool:
     return bool(
         extract(chunk)
         or _SOURCE.search(flat)
+        or _YEAR_SOURCE.search(flat)
         or _APA_SOURCE.search(flat)
         or _authors_apa(flat[:200])
         or _authors_vancouver(flat.split(". ")[0])
@@ -595,7 +599,12 @@ def read_citations(text: str) -> list[Citation]:
             return citations
     entries = _split_entries(text, 0, len(text))
     numbered = len(_NUMBERED.findall(text)) >= 2
-    listed = [_looks_like_reference(text[a:b]) for a, b in entries]
+    # In a numbered list each number opens an entry, however little it holds ("Stem Cells Int.
+    # 2019."): merged into its neighbour, it would be lost from the output.
+    listed = [
+        (numbered and bool(_NUMBERED.match(text, a))) or _looks_like_reference(text[a:b])
+        for a, b in entries
+    ]
     # Entries split by structure (blank lines, indents) may hold some debris; split line by
     # line, nearly every line must be a reference of its own.
     share = 0.5 if _has_structure(text) else 0.8

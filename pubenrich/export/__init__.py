@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO
 
 from pubenrich.export import _common as common
-from pubenrich.export._common import Exportable
+from pubenrich.export._common import Exportable, unique_key
 from pubenrich.export.bibtex import bibtex_escape, bibtex_key, to_bibtex
 from pubenrich.export.csl import to_csl_json
 from pubenrich.export.ris import RIS_EOL, to_ris
@@ -31,6 +31,7 @@ __all__ = [
     "to_bibtex",
     "to_csl_json",
     "to_ris",
+    "unique_key",
     "write",
 ]
 
@@ -86,7 +87,7 @@ def write(
         elif fmt == "ris":
             stream.write(to_ris(record))
         else:
-            key = common.unique_key(bibtex_key(record), used)
+            key = unique_key(bibtex_key(record), used)
             if fmt == "bibtex":
                 stream.write(("\n" if count else "") + to_bibtex(record, key))
             else:

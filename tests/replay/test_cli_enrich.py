@@ -113,3 +113,18 @@ def test_cache_info_clear_prune(tmp_path: Path) -> None:
 def test_unknown_format_is_a_usage_error() -> None:
     """argparse refuses a format it does not know, with exit code 2."""
     assert run("enrich", "--format", "docx").returncode == 2
+
+
+def test_progress_bar_on_request_shows_the_total() -> None:
+    """--progress draws a bar on standard error that ends at every input done."""
+    result = run("enrich", *SEEDS, "--replay", FIXTURE, "--no-cache", "--progress")
+    bars = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert bars[-1].startswith("[########################] 100% 3/3 inputs, 11 requests")
+    assert len(result.stdout.splitlines()) == 3
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
+    """Piped standard error gets no bar: only the one-line summary."""
+    result = run("enrich", *SEEDS, "--replay", FIXTURE, "--no-cache")
+    assert "inputs/s" not in result.stderr
+    assert "2 of 3 inputs not enriched" in result.stderr

@@ -211,3 +211,23 @@ def test_tagged_record_without_title_has_no_title() -> None:
     text = "PMID- 99000101\nOWN - NLM\nRN  - 0 (Synthetic)\nJID - 0000000\n"
     (citation,) = read_citations(text)
     assert citation.cues.title is None
+
+
+def test_every_numbered_entry_is_kept_however_short() -> None:
+    """A numbered entry with only a title, journal and year is an entry, not debris."""
+    text = NUMBERED + "4. Synthetic record for parser tests: fourth entry. Synth Int. 2019.\n"
+    citations = read_citations(text)
+    assert len(citations) == 4
+    assert citations[3].cues.title == "Synthetic record for parser tests: fourth entry"
+    assert (citations[3].cues.journal, citations[3].cues.year) == ("Synth Int", 2019)
+    assert citations[3].cues.volume is None
+
+
+def test_year_alone_after_a_semicolon_is_the_source() -> None:
+    """'Publisher; 2024.' gives the year though no volume or pages follow."""
+    (citation,) = read_citations(
+        "Synth Group. Synthetic record for parser tests: a software manual. Synthville: "
+        "Synthetic Press; 2024."
+    )
+    assert citation.cues.year == 2024
+    assert "software manual" in (citation.cues.title or "")
