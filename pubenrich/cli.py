@@ -149,10 +149,14 @@ def _emit(records: Iterable[EnrichedRecord], fmt: str, out: IO[str]) -> tuple[in
     counts = [0, 0]
 
     def counted() -> Iterator[EnrichedRecord]:
-        for record in records:
-            counts[0] += 1
-            counts[1] += record.status != "enriched"
-            yield record
+        try:
+            for record in records:
+                counts[0] += 1
+                counts[1] += record.status != "enriched"
+                yield record
+        except (PubenrichError, OSError, ValueError) as exc:
+            # Never leave a partial output without saying so.
+            raise _Failure(f"{exc} (output incomplete: {counts[0]:,} inputs written)") from exc
 
     if fmt == "jsonl":
         for record in counted():

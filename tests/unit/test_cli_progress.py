@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pubenrich.cli import progress_line
 from pubenrich.enricher import Progress
 
@@ -23,3 +25,23 @@ def test_long_runs_show_hours() -> None:
     """Time left past an hour reads h:mm:ss."""
     line = progress_line(Progress(1, {}), 10_000, 1.0)
     assert line.endswith("2:46:39 left")
+
+
+def test_a_failure_midway_says_the_output_is_incomplete() -> None:
+    """Records already written stay, and the error says how many made it."""
+    import io
+
+    import pytest
+
+    from pubenrich import EnrichedRecord
+    from pubenrich.cli import _emit, _Failure
+    from pubenrich.errors import CacheError
+
+    def records() -> Iterator[EnrichedRecord]:
+        yield EnrichedRecord(input="PMID 1", status="not_found")
+        raise CacheError("cache file is corrupt")
+
+    out = io.StringIO()
+    with pytest.raises(_Failure, match=r"corrupt \(output incomplete: 1 inputs written\)"):
+        _emit(records(), "jsonl", out)
+    assert out.getvalue().count("\n") == 1
