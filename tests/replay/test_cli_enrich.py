@@ -128,3 +128,29 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
     result = run("enrich", *SEEDS, "--replay", FIXTURE, "--no-cache")
     assert "inputs/s" not in result.stderr
     assert "2 of 3 inputs not enriched" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [
+        ("bibtex", "pmid = {27888550}"),
+        ("ris", "AN  - 27888550"),
+        ("csl-json", '"PMID": "27888550"'),
+        ("csv", "27888550"),
+    ],
+)
+def test_fetch_writes_each_format(fmt: str, marker: str) -> None:
+    """fetch PMIDs read from standard input, written in the format asked for, exit 0."""
+    ids = "25211170\n" + RELATED.replace(" ", "\n")
+    result = run("fetch", "--replay", FIXTURE, "--no-cache", "--format", fmt, stdin=ids)
+    assert result.returncode == 0, result.stderr
+    assert marker in result.stdout
+
+
+def test_convert_reads_standard_input_and_exits_1_for_a_doi_not_in_pmc() -> None:
+    """A DOI PMC does not hold is a row of its own with status not_in_pmc, exit 1."""
+    references = str(ROOT / "tests" / "fixtures" / "replay" / "references.json")
+    result = run("convert", "--replay", references, "--no-cache", stdin="10.1002/stem.2551\n")
+    (row,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (row["input"], row["status"]) == ("10.1002/stem.2551", "not_in_pmc")
+    assert result.returncode == 1
