@@ -75,7 +75,7 @@ def _extract(args: argparse.Namespace) -> int:
             if not table:
                 print(json.dumps({"source": source, **citation.to_dict()}, ensure_ascii=False))
                 continue
-            where = (source[-24:], group, citation.role, (citation.section or "")[:16])
+            where = (_clip(Path(source).name, 24), group, citation.role, citation.section or "")
             for m in citation.mentions:
                 print(_TABLE_ROW.format(*where, m.kind, m.value, f"{m.start}-{m.end}"))
             if not citation.mentions:
@@ -86,7 +86,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 # extract's table: a row per identifier (or per citation without one), grouped by citation.
-_TABLE_ROW = "{:<24} {:>3} {:<9} {:<16} {:<5} {:<48} {}"
+_TABLE_ROW = "{:<24} {:>3} {:<9} {:<16.16} {:<5} {:<48} {}"
 
 
 def _clip(text: str, width: int) -> str:
