@@ -175,10 +175,15 @@ def _stored_records(path: Path, pmids: list[str]) -> set[str]:
     return {key for key, entry in hits.items() if not entry.negative}
 
 
+def _refetched(fake: FakeNcbi, stored: set[str]) -> set[str]:
+    """The PMIDs of ``stored`` that some efetch request logged by ``fake`` asked for."""
+    return {pmid for ids in fake.stats.asked("efetch") for pmid in ids if pmid in stored}
+
+
 def test_an_enricher_killed_at_random_points_resumes_without_refetching(tmp_path: Path) -> None:
     """SIGKILL mid-fetch, three times at seeded random moments, then run to the end: the cache
-    opens each time, no record already stored is fetched again, and the output equals that of
-    an uninterrupted run."""
+    opens each time, no efetch request asks again for a record stored before the kill, and the
+    output equals that of an uninterrupted run."""
     count = 2000
     pmids = [str(FIRST + i) for i in range(count)]
     rng = random.Random(20261125)
@@ -200,14 +205,40 @@ def test_an_enricher_killed_at_random_points_resumes_without_refetching(tmp_path
             process.communicate(timeout=30)
             after = _stored_records(path, pmids)  # the cache opens and reads after the kill
             assert before <= after
-            assert fake.stats.snapshot()["ids_served"] <= len(UNIVERSE.pmids()) - len(before)
+            assert _refetched(fake, before) == set()
         stored = _stored_records(path, pmids)
         fake.reset_stats()
         resumed = _finish(_fetcher(fake, path, out, FIRST, count), out)
+        assert _refetched(fake, stored) == set()
         served = fake.stats.snapshot()["ids_served"]
     assert resumed == expected
     known = {row[0] for row in expected if row[1] == "found"}
     assert served == len(known - stored)
+
+
+def test_a_kill_loses_no_completed_efetch_batch(tmp_path: Path) -> None:
+    """Every efetch batch answered before a SIGKILL is in the cache after it, bar the few
+    in flight: outcomes are stored per batch, not per window of ten batches."""
+    count = 2000
+    pmids = [str(FIRST + i) for i in range(count)]
+    path, out = tmp_path / "killed.sqlite3", tmp_path / "killed.json"
+    # Each request waits 0.1 s, so a kill lands while a window's later batches are pending.
+    with FakeNcbi(UNIVERSE, enforce_rate=False, latency=0.1) as fake:
+        process = _fetcher(fake, path, out, FIRST, count)
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 30
+        while len(fake.stats.asked("efetch")) < 6 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+        asked = fake.stats.asked("efetch")
+    stored = _stored_records(path, pmids)
+    known = set(UNIVERSE.pmids())
+    # All but the last three requests (two in flight, one being parsed) are stored.
+    answered = {pmid for ids in asked[:-3] for pmid in ids if pmid in known}
+    assert len(asked) >= 6
+    assert answered <= stored
 
 
 def test_two_enrichers_on_one_cache_file_lose_nothing(tmp_path: Path) -> None:
