@@ -264,11 +264,17 @@ class Fetcher:
             outcomes.update(again)
             for key in still_absent:
                 outcomes[key] = FetchResult(None, PMID(key), "not_found")
-        self._store(outcomes)
+            if still_absent:
+                self.cache.put_missing(RECORDS, still_absent, version=SCHEMA_VERSION)
         return outcomes
 
     def _efetch_round(self, keys: Sequence[str]) -> tuple[dict[str, FetchResult], list[str]]:
-        """One pass of efetch over ``keys``: the outcomes, and the PMIDs the replies left out."""
+        """One pass of efetch over ``keys``: the outcomes, and the PMIDs the replies left out.
+
+        Each batch's records are stored as soon as its reply is parsed, not once per window:
+        a process killed mid-window then loses no batch it had completed, and a re-run asks
+        NCBI only for what was still in flight.
+        """
         outcomes: dict[str, FetchResult] = {}
         absent: list[str] = []
         for ids, body in isolate_batches(
@@ -279,13 +285,15 @@ class Fetcher:
                     outcomes[key] = FetchResult(None, PMID(key), "error", error=body)
                 continue
             got, failure = self._parse_batch(body.body)
+            answered: dict[str, FetchResult] = {}
             for key in ids:
                 if key in got:
-                    outcomes[key] = got[key]
+                    outcomes[key] = answered[key] = got[key]
                 elif failure is not None:
                     outcomes[key] = FetchResult(None, PMID(key), "error", error=failure)
                 else:
                     absent.append(key)
+            self._store(answered)
         return outcomes, absent
 
     @staticmethod
@@ -304,17 +312,14 @@ class Fetcher:
         return got, None
 
     def _store(self, outcomes: dict[str, FetchResult]) -> None:
-        """Cache what NCBI said: records, deletions and "no such PMID"; never errors."""
+        """Cache the records and deletions of one batch, in one transaction; never errors."""
         found = {  # a deletion is an answer too, kept as long as a record
             key: r.record.to_dict()
             for key, r in outcomes.items()
             if r.status in ("found", "deleted") and r.record is not None and not r.from_cache
         }
-        missing = [key for key, r in outcomes.items() if r.status == "not_found"]
         if found:
             self.cache.put_many(RECORDS, found, version=SCHEMA_VERSION)
-        if missing:
-            self.cache.put_missing(RECORDS, missing, version=SCHEMA_VERSION)
 
     # ------------------------------------------------------------------ id mappings
 
@@ -382,10 +387,14 @@ class Fetcher:
                         None, _kind(ident), "error", error=reply
                     )
                 continue
-            for value, record in zip(values, reply, strict=True):
-                ident = by_value[value]
-                outcomes[namespace, mapping_key(ident)[1]] = _from_idconv(ident, record)
-        self._store_mappings(outcomes.values())
+            answered = [
+                _from_idconv(by_value[value], record)
+                for value, record in zip(values, reply, strict=True)
+            ]
+            for value, result in zip(values, answered, strict=True):
+                outcomes[namespace, mapping_key(by_value[value])[1]] = result
+            # Stored per batch, as efetch's records are: a kill loses no completed batch.
+            self._store_mappings(answered)
         return outcomes
 
     def _store_mappings(self, results: Iterable[ConvertResult]) -> None:

@@ -38,13 +38,16 @@ def _positive(_inst: object, attr: attrs.Attribute[float], value: float) -> None
 class RetryPolicy:
     """Bounds and backoff of the retries.
 
-    The wait before attempt ``n + 1`` is ``min(max_wait, initial_wait * 2 ** (n - 1))``
-    stretched by a random factor in ``[1, 1 + jitter)``, so that threads that failed together
-    do not come back together. A :class:`RateLimited` error that names its ``retry_after``
-    waits at least that long.
+    The wait after the ``n``-th failure of a kind is ``min(max_wait, initial_wait *
+    2 ** (n - 1))`` stretched by a random factor in ``[1, 1 + jitter)``, so that threads that
+    failed together do not come back together. A :class:`RateLimited` error (429) is counted
+    apart: it says "later", not "broken", so it spends ``max_rate_limited`` and never the
+    attempts meant for real failures, and waits at least its ``retry_after`` when NCBI names
+    one. ``max_seconds`` bounds both kinds together, so a run still ends in bounded time.
 
     Attributes:
-        max_attempts: tries in all, the first included.
+        max_attempts: tries in all, the first included, not counting those refused with 429.
+        max_rate_limited: 429 answers waited out per call before giving up.
         max_seconds: no attempt starts later than this many seconds after the first.
         initial_wait: the first wait, in seconds.
         max_wait: the cap on one wait.
@@ -52,6 +55,7 @@ class RetryPolicy:
     """
 
     max_attempts: int = attrs.field(default=6)
+    max_rate_limited: int = attrs.field(default=20, validator=attrs.validators.ge(0))
     max_seconds: float = attrs.field(default=120.0, validator=_positive)
     initial_wait: float = attrs.field(default=0.5, validator=_positive)
     max_wait: float = attrs.field(default=30.0, validator=_positive)
@@ -69,8 +73,13 @@ class RetryPolicy:
 
     @classmethod
     def from_config(cls, config: Config) -> RetryPolicy:
-        """The policy a :class:`Config` asks for."""
-        return cls(max_attempts=config.max_attempts, max_seconds=config.max_retry_seconds)
+        """The policy a :class:`Config` asks for; ``max_attempts=1`` turns off every retry,
+        429s included."""
+        return cls(
+            max_attempts=config.max_attempts,
+            max_seconds=config.max_retry_seconds,
+            max_rate_limited=0 if config.max_attempts == 1 else 20,
+        )
 
     def backoff(self, attempt: int, draw: float) -> float:
         """The wait after failed attempt number ``attempt`` (1-based); ``draw`` is in [0, 1)."""
@@ -120,16 +129,20 @@ class Retrier:
         """
         policy = self.policy
         started = self._clock()
+        # Failures by kind, counted in wait(), which tenacity calls once per failure.
+        failed = {"real": 0, "limited": 0}
 
         def wait(state: tenacity.RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
-            seconds: float = policy.backoff(state.attempt_number, self._draw())
+            kind = "limited" if isinstance(error, RateLimited) else "real"
+            failed[kind] += 1
+            seconds: float = policy.backoff(failed[kind], self._draw())
             if isinstance(error, RateLimited) and error.retry_after is not None:
                 seconds = max(seconds, error.retry_after)
             return seconds
 
         def stop(state: tenacity.RetryCallState) -> bool:
-            if state.attempt_number >= policy.max_attempts:
+            if failed["real"] >= policy.max_attempts or failed["limited"] > policy.max_rate_limited:
                 return True
             upcoming = state.upcoming_sleep or 0.0
             return self._clock() - started + upcoming > policy.max_seconds
@@ -137,12 +150,14 @@ class Retrier:
         def before_sleep(state: tenacity.RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
             log.warning(
-                "%s failed (%s), retrying in %.2f s (attempt %d of %d)",
+                "%s failed (%s), retrying in %.2f s (%d of %d failures, %d of %d 429s)",
                 what,
                 error,
                 state.upcoming_sleep,
-                state.attempt_number + 1,
+                failed["real"],
                 policy.max_attempts,
+                failed["limited"],
+                policy.max_rate_limited,
                 extra={
                     "endpoint": what,
                     "attempt": state.attempt_number,

@@ -340,7 +340,8 @@ class FaultPlan:
 
 
 class FakeNcbiStats:
-    """Thread-safe counts of what the server did: requests by endpoint, 429s, faults, ids."""
+    """Thread-safe counts of what the server did: requests by endpoint, 429s, faults, ids;
+    and a log of the ids each request asked for."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -350,11 +351,22 @@ class FakeNcbiStats:
         self._ids_served = 0
         self._max_concurrent = 0
         self._concurrent = 0
+        self._asked: list[tuple[str, tuple[str, ...]]] = []
 
     def count_request(self, endpoint: str) -> None:
         """Count a request to ``endpoint``."""
         with self._lock:
             self._requests[endpoint] += 1
+
+    def log_ids(self, endpoint: str, ids: Sequence[str]) -> None:
+        """Log the ids one request to ``endpoint`` asked for (faulted or not)."""
+        with self._lock:
+            self._asked.append((endpoint, tuple(ids)))
+
+    def asked(self, endpoint: str) -> list[tuple[str, ...]]:
+        """The ids of every request to ``endpoint``, in arrival order."""
+        with self._lock:
+            return [ids for name, ids in self._asked if name == endpoint]
 
     def count_rate_limited(self) -> None:
         """Count a 429 sent by the rate limit (not by a fault)."""
@@ -638,6 +650,7 @@ class FakeNcbi:
                 params.setdefault(key, []).extend(values)
         endpoint = _endpoint(split.path)
         stats.count_request(endpoint)
+        stats.log_ids(endpoint, _ids(params))
         index = self._next_index()
         api_key = (params.get("api_key") or [""])[0]
         client = api_key or handler.client_address[0]

@@ -31,7 +31,8 @@ def test_429_then_503_then_reset_then_200_succeeds_with_the_expected_waits(
     clock: FakeClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Backoff 0.5, 1, 2 s; after the 429 the shared limiter also holds the next send 1 s."""
+    """The 429 waits 0.5 s (and the shared limiter holds the next send 1 s); the 503 and the
+    reset, counted apart from it, back off 0.5 then 1 s."""
     mocked.get(EFETCH, status=429, body=RATE_BODY, content_type="application/json")
     mocked.get(EFETCH, status=503, body=b"<html><title>503 Service Unavailable</title></html>")
     mocked.get(EFETCH, body=requests.ConnectionError("Connection reset by peer"))
@@ -42,13 +43,13 @@ def test_429_then_503_then_reset_then_200_succeeds_with_the_expected_waits(
 
     assert [b.ids for b in batches] == [("99000001",)]
     assert len(mocked.calls) == 4
-    # retry 0.5 s, then the limiter's remaining 0.5 s of the 1 s pause, retry 1 s, retry 2 s
-    assert clock.sleeps == [0.5, 0.5, 1.0, 2.0]
+    # retry 0.5 s, then the limiter's remaining 0.5 s of the 1 s pause, retry 0.5 s, retry 1 s
+    assert clock.sleeps == [0.5, 0.5, 0.5, 1.0]
     retries = [r for r in caplog.records if hasattr(r, "wait_seconds")]
     assert [(r.error, r.wait_seconds, r.attempt) for r in retries] == [  # type: ignore[attr-defined]
         ("RateLimited", 0.5, 1),
-        ("NcbiUnavailable", 1.0, 2),
-        ("TransportError", 2.0, 3),
+        ("NcbiUnavailable", 0.5, 2),
+        ("TransportError", 1.0, 3),
     ]
 
 

@@ -16,6 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from fault_jobs import enrich_inputs
+
+from pubenrich import Config, Enricher, MemoryCache
 from pubenrich.cache import RECORDS, SqliteCache
 from pubenrich.records import SCHEMA_VERSION
 from pubenrich.testing.fake_ncbi import FakeNcbi, SyntheticUniverse
@@ -175,11 +178,16 @@ def _stored_records(path: Path, pmids: list[str]) -> set[str]:
     return {key for key, entry in hits.items() if not entry.negative}
 
 
+def _refetched(fake: FakeNcbi, stored: set[str]) -> set[str]:
+    """The PMIDs of ``stored`` that some efetch request logged by ``fake`` asked for."""
+    return {pmid for ids in fake.stats.asked("efetch") for pmid in ids if pmid in stored}
+
+
 def test_an_enricher_killed_at_random_points_resumes_without_refetching(tmp_path: Path) -> None:
     """SIGKILL mid-fetch, three times at seeded random moments, then run to the end: the cache
-    opens each time, no record already stored is fetched again, and the output equals that of
-    an uninterrupted run."""
-    count = 2000
+    opens each time, no efetch request asks again for a record stored before the kill, and the
+    output equals that of an uninterrupted run."""
+    count = 1000
     pmids = [str(FIRST + i) for i in range(count)]
     rng = random.Random(20261125)
     with FakeNcbi(UNIVERSE, enforce_rate=False, latency=0.01) as fake:
@@ -194,20 +202,46 @@ def test_an_enricher_killed_at_random_points_resumes_without_refetching(tmp_path
             process = _fetcher(fake, path, out, FIRST, count)
             assert process.stdout is not None
             assert process.stdout.readline().strip() == "ready"
-            time.sleep(rng.uniform(0.05, 1.0))
+            time.sleep(rng.uniform(0.05, 0.5))
             assert process.poll() is None  # killed mid-run, not after it
             process.send_signal(signal.SIGKILL)
             process.communicate(timeout=30)
             after = _stored_records(path, pmids)  # the cache opens and reads after the kill
             assert before <= after
-            assert fake.stats.snapshot()["ids_served"] <= len(UNIVERSE.pmids()) - len(before)
+            assert _refetched(fake, before) == set()
         stored = _stored_records(path, pmids)
         fake.reset_stats()
         resumed = _finish(_fetcher(fake, path, out, FIRST, count), out)
+        assert _refetched(fake, stored) == set()
         served = fake.stats.snapshot()["ids_served"]
     assert resumed == expected
     known = {row[0] for row in expected if row[1] == "found"}
     assert served == len(known - stored)
+
+
+def test_a_kill_loses_no_completed_efetch_batch(tmp_path: Path) -> None:
+    """Every efetch batch answered before a SIGKILL is in the cache after it, bar the few
+    in flight: outcomes are stored per batch, not per window of ten batches."""
+    count = 2000
+    pmids = [str(FIRST + i) for i in range(count)]
+    path, out = tmp_path / "killed.sqlite3", tmp_path / "killed.json"
+    # Each request waits 0.1 s, so a kill lands while a window's later batches are pending.
+    with FakeNcbi(UNIVERSE, enforce_rate=False, latency=0.1) as fake:
+        process = _fetcher(fake, path, out, FIRST, count)
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 30
+        while len(fake.stats.asked("efetch")) < 6 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+        asked = fake.stats.asked("efetch")
+    stored = _stored_records(path, pmids)
+    known = set(UNIVERSE.pmids())
+    # All but the last three requests (two in flight, one being parsed) are stored.
+    answered = {pmid for ids in asked[:-3] for pmid in ids if pmid in known}
+    assert len(asked) >= 6
+    assert answered <= stored
 
 
 def test_two_enrichers_on_one_cache_file_lose_nothing(tmp_path: Path) -> None:
@@ -227,3 +261,68 @@ def test_two_enrichers_on_one_cache_file_lose_nothing(tmp_path: Path) -> None:
     assert rows_b == expected[500:1500]
     found = {row[0] for row in expected if row[1] == "found"}
     assert _stored_records(path, [str(FIRST + i) for i in range(1500)]) == found
+
+
+ENRICHER = textwrap.dedent(
+    """
+    import json, sys
+    from pubenrich import Config, Enricher, SqliteCache
+    eutils, idconv, cache_path, in_path, out_path = sys.argv[1:6]
+    config = Config(eutils_url=eutils, idconv_url=idconv, requests_per_second=500,
+                    batch_size=20, max_in_flight=2, read_timeout=10)
+    with open(in_path) as source:
+        inputs = json.load(source)
+    with Enricher(config, cache=SqliteCache(cache_path)) as enricher:
+        print("ready", flush=True)
+        rows = [
+            [r.input, r.status, r.pmid, r.article.to_dict() if r.article is not None else None]
+            for r in enricher.enrich(inputs)
+        ]
+    with open(out_path, "w") as out:
+        json.dump(rows, out)
+    """
+)
+ENRICH_UNIVERSE = SyntheticUniverse(size=300, seed=33)
+
+
+def _enricher(fake: FakeNcbi, cache: Path, inputs: Path, out: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    args = [fake.eutils_url, fake.idconv_url, str(cache), str(inputs), str(out)]
+    return subprocess.Popen(
+        [sys.executable, "-c", ENRICHER, *args], stdout=subprocess.PIPE, text=True, env=env
+    )
+
+
+def test_enrich_killed_at_a_random_moment_resumes_to_the_uninterrupted_output(
+    tmp_path: Path,
+) -> None:
+    """SIGKILL an enrich run over ids and reference lines at a seeded random moment, re-run it
+    on the same cache: every input comes back once, in order, as the uninterrupted run says."""
+    rng = random.Random(1125)
+    inputs = enrich_inputs(ENRICH_UNIVERSE, 250, seed=5)
+    source = tmp_path / "inputs.json"
+    source.write_text(json.dumps(inputs))
+    path, out = tmp_path / "killed.sqlite3", tmp_path / "killed.json"
+    with FakeNcbi(ENRICH_UNIVERSE, enforce_rate=False, latency=0.01) as fake:
+        process = _enricher(fake, path, source, out)
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 0.3))
+        assert process.poll() is None  # killed mid-run, not after it
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+        assert not out.exists()
+        resumed = _finish(_enricher(fake, path, source, out), out)
+        config = Config(
+            eutils_url=fake.eutils_url, idconv_url=fake.idconv_url, requests_per_second=500
+        )
+        with Enricher(config, cache=MemoryCache()) as enricher:  # the uninterrupted run
+            rows = [
+                [r.input, r.status, r.pmid, r.article.to_dict() if r.article else None]
+                for r in enricher.enrich(inputs)
+            ]
+    expected = json.loads(json.dumps(rows))
+    assert len(resumed) == len(inputs)
+    assert [row[0] for row in resumed] == inputs
+    assert resumed == expected
+    assert {row[1] for row in expected} >= {"enriched", "not_found", "invalid_input"}

@@ -125,7 +125,10 @@ def test_a_fault_on_every_request_fails_each_input_with_its_reason(
     invalid = "invalid_input" if job.name == "enrich" else "invalid"
     plan = FaultPlan(seed=2, rates={kind: 1.0}, stall_seconds=0.6)
     started = time.monotonic()
-    results, _ = run_once(job, inputs, plan, api_key=API_KEY, max_attempts=2)
+    # 429s wait under their own cap, so the time cap is what bounds a run refused throughout
+    results, _ = run_once(
+        job, inputs, plan, api_key=API_KEY, max_attempts=2, max_retry_seconds=60.0
+    )
     elapsed = time.monotonic() - started
     assert [r.input for r in results] == inputs
     assert [r.status for r in results] == ["error"] * (len(inputs) - 1) + [invalid]

@@ -164,3 +164,48 @@ def test_policy_validation(settings: dict[str, float], message: str) -> None:
     """Nonsense bounds are refused."""
     with pytest.raises(ValueError, match=message):
         RetryPolicy(**settings)  # type: ignore[arg-type]
+
+
+def test_429s_do_not_spend_the_attempts_meant_for_real_failures() -> None:
+    """Five 429s then a 503, with two attempts allowed: the 503 is retried and the call ends."""
+    clock = Clock()
+    limited = [RateLimited("API rate limit exceeded") for _ in range(5)]
+    call = failing(*limited, NcbiUnavailable("busy", status=503))
+    assert retrier(clock, max_attempts=2).call(call) == "ok"
+    assert len(clock.sleeps) == 6
+
+
+def test_429s_back_off_on_their_own_count() -> None:
+    """A 503 after three 429s waits the first backoff step, not the fourth."""
+    clock = Clock()
+    limited = [RateLimited("API rate limit exceeded") for _ in range(3)]
+    retrier(clock).call(failing(*limited, NcbiUnavailable("busy", status=503)))
+    assert clock.sleeps == [0.5, 1.0, 2.0, 0.5]
+
+
+def test_429s_have_their_own_cap() -> None:
+    """A server that only ever says 429 is given up on after max_rate_limited waits."""
+    clock = Clock()
+    calls: list[int] = []
+
+    def always_limited() -> str:
+        calls.append(1)
+        raise RateLimited("API rate limit exceeded")
+
+    with pytest.raises(RateLimited):
+        Retrier(
+            RetryPolicy(max_rate_limited=3, max_seconds=1000.0),
+            clock=clock,
+            sleep=clock.sleep,
+            draw=lambda: 0.0,
+        ).call(always_limited)
+    assert len(calls) == 4
+
+
+def test_429s_stay_within_the_total_retry_time() -> None:
+    """Retry-After waits of 50 s under a 120 s total: the call gives up within 120 s."""
+    clock = Clock()
+    limited = [RateLimited("slow down", retry_after=50.0) for _ in range(10)]
+    with pytest.raises(RateLimited):
+        retrier(clock, max_seconds=120.0).call(failing(*limited))
+    assert clock.sleeps == [50.0, 50.0]
