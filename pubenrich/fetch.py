@@ -28,6 +28,7 @@ from pubenrich.config import Config
 from pubenrich.errors import (
     InvalidIdentifier,
     NcbiError,
+    NcbiUnavailable,
     OfflineMiss,
     ParseError,
     PubenrichError,
@@ -43,7 +44,7 @@ from pubenrich.records import (
     PubmedRecord,
     record_from_dict,
 )
-from pubenrich.replies import IdconvRecord
+from pubenrich.replies import IdconvRecord, parse_esummary
 
 __all__ = ["ConvertResult", "ConvertStatus", "FetchResult", "FetchStatus", "Fetcher"]
 
@@ -262,10 +263,43 @@ class Fetcher:
         if absent:
             again, still_absent = self._efetch_round(absent)
             outcomes.update(again)
-            for key in still_absent:
-                outcomes[key] = FetchResult(None, PMID(key), "not_found")
             if still_absent:
-                self.cache.put_missing(RECORDS, still_absent, version=SCHEMA_VERSION)
+                outcomes.update(self._confirm_absent(still_absent))
+        return outcomes
+
+    def _confirm_absent(self, keys: Sequence[str]) -> dict[str, FetchResult]:
+        """Tell unknown PMIDs from known ones efetch left out twice, by asking ESummary.
+
+        efetch is silent about unknown PMIDs, but ESummary names each ("cannot get document
+        summary"): only those are ``not_found`` and cached so. A PMID it summarizes exists, so
+        its absence is NCBI's failure, reported as an error and not cached; so is every PMID
+        of a summary request that fails.
+        """
+        outcomes: dict[str, FetchResult] = {}
+        unknown: list[str] = []
+        for ids, batch in isolate_batches(
+            self.client.esummary, keys, self.config.batch_size, lambda b: len(b.ids)
+        ):
+            if isinstance(batch, PubenrichError):
+                summaries: dict[str, dict[str, Any]] = {}
+                failure: PubenrichError | None = batch
+            else:
+                try:
+                    summaries, failure = parse_esummary(batch.data), None
+                except ParseError as exc:
+                    summaries, failure = {}, exc
+            for key in ids:
+                summary = summaries.get(key)
+                if summary is not None and "error" in summary:
+                    unknown.append(key)
+                    outcomes[key] = FetchResult(None, PMID(key), "not_found")
+                    continue
+                reason = failure or NcbiUnavailable(
+                    f"efetch left out PMID {key} twice, though ESummary lists it"
+                )
+                outcomes[key] = FetchResult(None, PMID(key), "error", error=reason)
+        if unknown:
+            self.cache.put_missing(RECORDS, unknown, version=SCHEMA_VERSION)
         return outcomes
 
     def _efetch_round(self, keys: Sequence[str]) -> tuple[dict[str, FetchResult], list[str]]:

@@ -3,9 +3,11 @@ real layouts, with synthetic PMIDs 99000001+ and titles saying so)."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ncbi"
 EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
@@ -54,6 +56,19 @@ def efetch_body(pmids: Iterable[str], deleted: Iterable[str] = ()) -> bytes:
         '1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
         f"<PubmedArticleSet>{records}</PubmedArticleSet>"
     ).encode()
+
+
+def esummary_body(known: Iterable[str], unknown: Iterable[str] = ()) -> bytes:
+    """A synthetic ESummary JSON v0.3 reply (4-space indents): ``known`` uids get a summary,
+    ``unknown`` ones NCBI's ``"error": "cannot get document summary"``."""
+    known, unknown = list(known), list(unknown)
+    result: dict[str, Any] = {"uids": known + unknown}
+    for uid in known:
+        result[uid] = {"uid": uid, "title": f"Synthetic record for parser tests: {uid}."}
+    for uid in unknown:
+        result[uid] = {"uid": uid, "error": "cannot get document summary"}
+    data = {"header": {"type": "esummary", "version": "0.3"}, "result": result}
+    return json.dumps(data, indent=4).encode()
 
 
 def esearch_body(count: int, ids: Iterable[str], retstart: int = 0) -> bytes:

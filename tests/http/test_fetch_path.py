@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 
 import pytest
 import responses
-from ncbi_fakes import API_KEY, EMAIL, EUTILS, IDCONV, FakeClock, efetch_body
+from ncbi_fakes import API_KEY, EMAIL, EUTILS, IDCONV, FakeClock, efetch_body, esummary_body
 
 from pubenrich import (
     PMID,
@@ -26,6 +26,7 @@ from pubenrich.fetch import Fetcher
 from pubenrich.records import SCHEMA_VERSION
 
 EFETCH = EUTILS + "efetch.fcgi"
+ESUMMARY = EUTILS + "esummary.fcgi"
 
 
 def _params(request: Any) -> dict[str, str]:
@@ -38,12 +39,20 @@ def _params(request: Any) -> dict[str, str]:
 
 class PubMed:
     """A `responses` callback answering efetch for the PMIDs it knows (and listing the deleted
-    ones in a DeleteCitation); records every ask."""
+    ones in a DeleteCitation); records every ask. ``summaries`` answers ESummary: it knows the
+    same PMIDs, plus ``listed`` ones that efetch leaves out."""
 
-    def __init__(self, known: set[str], deleted: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        known: set[str],
+        deleted: frozenset[str] = frozenset(),
+        listed: frozenset[str] = frozenset(),
+    ) -> None:
         self.known = known
         self.deleted = deleted
+        self.listed = listed
         self.asked: list[list[str]] = []
+        self.summarized: list[list[str]] = []
 
     def __call__(self, request: Any) -> tuple[int, dict[str, str], bytes]:
         ids = _params(request)["id"].split(",")
@@ -53,6 +62,19 @@ class PubMed:
             {"Content-Type": "text/xml; charset=UTF-8"},
             efetch_body((i for i in ids if i in self.known), [i for i in ids if i in self.deleted]),
         )
+
+    def summaries(self, request: Any) -> tuple[int, dict[str, str], bytes]:
+        ids = _params(request)["id"].split(",")
+        self.summarized.append(ids)
+        exists = self.known | self.listed
+        body = esummary_body([i for i in ids if i in exists], [i for i in ids if i not in exists])
+        return 200, {"Content-Type": "application/json; charset=UTF-8"}, body
+
+    def serve(self, mocked: responses.RequestsMock) -> PubMed:
+        """Answer efetch and esummary from this PubMed."""
+        mocked.add_callback(responses.GET, EFETCH, callback=self)
+        mocked.add_callback(responses.GET, ESUMMARY, callback=self.summaries)
+        return self
 
 
 @pytest.fixture
@@ -99,7 +121,7 @@ def test_order_and_count_kept_over_duplicates_unknown_and_invalid(
     """Every input comes back once, in order, with its own status; duplicates share a fetch."""
     known = set(_pmids(5))
     pubmed = PubMed(known)
-    mocked.add_callback(responses.GET, EFETCH, callback=pubmed)
+    pubmed.serve(mocked)
     inputs: list[Any] = ["99000001", 99000002, "PMID: 99000001", "abc", "99000009", "0", "99000003"]
     results = list(make_enricher().fetch(inputs))
     assert [r.input for r in results] == inputs
@@ -186,7 +208,7 @@ def test_fetcher_records_maps_each_key_to_its_result(
 ) -> None:
     """Fetcher.records: cached, fetched and unknown PMIDs, each under its own key."""
     pubmed = PubMed({"99000001", "99000002"})
-    mocked.add_callback(responses.GET, EFETCH, callback=pubmed)
+    pubmed.serve(mocked)
     enricher = make_enricher()
     list(enricher.fetch(["99000001"]))
     fetcher = Fetcher(enricher.config, enricher.client, enricher.cache)
@@ -206,7 +228,7 @@ def test_not_found_is_cached_until_its_negative_ttl(
     now = [1_700_000_000.0]
     cache = SqliteCache(tmp_path / "c.sqlite3", clock=lambda: now[0])
     pubmed = PubMed(set())
-    mocked.add_callback(responses.GET, EFETCH, callback=pubmed)
+    pubmed.serve(mocked)
     enricher = make_enricher(cache)
     assert [r.status for r in enricher.fetch(["99000009"])] == ["not_found"]
     asked = len(pubmed.asked)
@@ -337,3 +359,30 @@ def test_convert_keeps_order_and_tells_not_in_pmc_from_invalid(
     assert [r.status for r in again] == ["found", "found", "not_in_pmc"]
     assert all(r.from_cache for r in again)
     assert len(mocked.calls) == sent
+
+
+def test_a_pmid_efetch_leaves_out_twice_but_esummary_lists_is_an_error_not_cached(
+    mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher]
+) -> None:
+    """Only ESummary's "cannot get document summary" makes not_found; a listed PMID is an error."""
+    pubmed = PubMed({"99000001"}, listed=frozenset({"99000002"})).serve(mocked)
+    enricher = make_enricher()
+    results = list(enricher.fetch(["99000001", "99000002", "99000009"]))
+    assert [r.status for r in results] == ["found", "error", "not_found"]
+    assert "ESummary lists it" in str(results[1].error)
+    assert pubmed.summarized == [["99000002", "99000009"]]
+    pubmed.asked.clear()
+    again = list(enricher.fetch(["99000002", "99000009"]))
+    assert [(r.status, r.from_cache) for r in again] == [("error", False), ("not_found", True)]
+    assert pubmed.asked == [["99000002"], ["99000002"]]
+
+
+def test_a_failed_esummary_check_leaves_absent_pmids_as_errors(
+    mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher]
+) -> None:
+    """Without ESummary's word, absence proves nothing: error, with the reason, not cached."""
+    mocked.add_callback(responses.GET, EFETCH, callback=PubMed(set()))
+    mocked.add(responses.GET, ESUMMARY, status=500, body="Internal Server Error")
+    (result,) = make_enricher(max_attempts=1).fetch(["99000009"])
+    assert result.status == "error"
+    assert result.error is not None
