@@ -206,6 +206,8 @@ def _one(
         provenance=provenance,
         conflicts=conflicts,
         related=related,
+        source=resolution.source,
+        as_of=resolution.as_of,
     )
 
 

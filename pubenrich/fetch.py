@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any, Literal, TypeVar
 
@@ -35,6 +36,7 @@ from pubenrich.errors import (
 )
 from pubenrich.eutils import EutilsClient
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.merge import RecordSource
 from pubenrich.mirror import Mirror
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import (
@@ -45,7 +47,14 @@ from pubenrich.records import (
 )
 from pubenrich.replies import IdconvRecord
 
-__all__ = ["ConvertResult", "ConvertStatus", "FetchResult", "FetchStatus", "Fetcher"]
+__all__ = [
+    "ConvertResult",
+    "ConvertStatus",
+    "FetchResult",
+    "FetchStatus",
+    "Fetcher",
+    "RecordSource",
+]
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +87,11 @@ class FetchResult:
         record: the parsed record, when found.
         error: what went wrong, for ``invalid``, ``error`` and ``offline_miss``.
         from_cache: the answer came from the cache, with no request.
+        source: where the answer (``found``, ``deleted`` or ``not_found``) came from:
+            ``mirror`` (the local mirror), ``cache``, or ``eutils`` (asked now); None when
+            there is no answer (``invalid``, ``error``, ``offline_miss``).
+        as_of: the date the answer holds for: the mirror's date (its last update file, else
+            its build), the day the cache stored it, or today for E-utilities.
     """
 
     input: Any
@@ -86,6 +100,8 @@ class FetchResult:
     record: PubmedRecord | None = None
     error: PubenrichError | None = attrs.field(default=None, eq=False)
     from_cache: bool = False
+    source: RecordSource | None = None
+    as_of: date | None = None
 
     @property
     def ok(self) -> bool:
@@ -202,7 +218,14 @@ class Fetcher:
                 # Built directly rather than by attrs.evolve: this loop runs per input,
                 # tens of thousands a second from a warm cache.
                 yield FetchResult(
-                    value, done.pmid, done.status, done.record, done.error, done.from_cache
+                    value,
+                    done.pmid,
+                    done.status,
+                    done.record,
+                    done.error,
+                    done.from_cache,
+                    done.source,
+                    done.as_of,
                 )
 
     def records(self, keys: Sequence[str], *, refresh: bool = False) -> dict[str, FetchResult]:
@@ -222,16 +245,34 @@ class Fetcher:
         from the cache, the misses fetched or offline misses), and the cached records'
         entries, left for the caller to rebuild when it needs them."""
         outcomes: dict[str, FetchResult] = {}
-        if self.mirror is not None:  # a PMID deleted by an update file is absent: falls through
-            for pmid, record in self.mirror.get(keys).items():
-                outcomes[pmid.value] = _found(pmid.value, record)
-        rest = [key for key in keys if key not in outcomes]
+        rest = keys
+        if self.mirror is not None:
+            outcomes = self._from_mirror(self.mirror, keys)
+            rest = [key for key in keys if key not in outcomes]
         hits = self._cached(rest) if rest and not refresh else {}
         for key in [key for key, entry in hits.items() if entry.negative]:
-            del hits[key]
-            outcomes[key] = FetchResult(None, PMID(key), "not_found", from_cache=True)
+            stored = _day(hits.pop(key).stored_at)
+            outcomes[key] = FetchResult(
+                None, PMID(key), "not_found", from_cache=True, source="cache", as_of=stored
+            )
         outcomes.update(self._missed([k for k in rest if k not in hits and k not in outcomes]))
         return outcomes, hits
+
+    @staticmethod
+    def _from_mirror(mirror: Mirror, keys: Sequence[str]) -> dict[str, FetchResult]:
+        """The mirror's answers: the records it holds, and the PMIDs an update file deleted
+        (reported ``deleted`` with no request); the rest fall through to the cache and NCBI."""
+        as_of = mirror.as_of
+        outcomes: dict[str, FetchResult] = {}
+        for key, record in mirror.records_by_key(keys).items():
+            outcomes[key] = _found(key, record, source="mirror", as_of=as_of)
+        gone = mirror.deleted_among([key for key in keys if key not in outcomes])
+        for key in gone:
+            pmid = PMID(key)
+            outcomes[key] = FetchResult(
+                None, pmid, "deleted", DeletedCitation((pmid,)), source="mirror", as_of=as_of
+            )
+        return outcomes
 
     def _missed(self, misses: Sequence[str]) -> dict[str, FetchResult]:
         if not misses:
@@ -253,21 +294,28 @@ class Fetcher:
         except ParseError as exc:
             log.warning("cached record %s is unreadable (%s); fetching again", key, exc)
             return self._missed([key])[key]
-        return _found(key, record, from_cache=True, given=given)
+        return _found(
+            key, record, from_cache=True, given=given, source="cache", as_of=_day(entry.stored_at)
+        )
 
     def _efetch(self, misses: Sequence[str]) -> dict[str, FetchResult]:
-        outcomes, absent = self._efetch_round(misses)
+        outcomes, absent = self._efetch_round(misses, _today())
         # NCBI leaves unknown PMIDs out of a reply, and under load sometimes leaves out known
         # ones too: ask once more for the absent ones before calling them not found.
         if absent:
-            again, still_absent = self._efetch_round(absent)
+            today = _today()
+            again, still_absent = self._efetch_round(absent, today)
             outcomes.update(again)
             for key in still_absent:
-                outcomes[key] = FetchResult(None, PMID(key), "not_found")
+                outcomes[key] = FetchResult(
+                    None, PMID(key), "not_found", source="eutils", as_of=today
+                )
         self._store(outcomes)
         return outcomes
 
-    def _efetch_round(self, keys: Sequence[str]) -> tuple[dict[str, FetchResult], list[str]]:
+    def _efetch_round(
+        self, keys: Sequence[str], today: date
+    ) -> tuple[dict[str, FetchResult], list[str]]:
         """One pass of efetch over ``keys``: the outcomes, and the PMIDs the replies left out."""
         outcomes: dict[str, FetchResult] = {}
         absent: list[str] = []
@@ -278,7 +326,7 @@ class Fetcher:
                 for key in ids:
                     outcomes[key] = FetchResult(None, PMID(key), "error", error=body)
                 continue
-            got, failure = self._parse_batch(body.body)
+            got, failure = self._parse_batch(body.body, today)
             for key in ids:
                 if key in got:
                     outcomes[key] = got[key]
@@ -289,16 +337,20 @@ class Fetcher:
         return outcomes, absent
 
     @staticmethod
-    def _parse_batch(body: bytes) -> tuple[dict[str, FetchResult], ParseError | None]:
+    def _parse_batch(body: bytes, today: date) -> tuple[dict[str, FetchResult], ParseError | None]:
         """Records of one reply by PMID; a parse failure keeps the records read before it."""
         got: dict[str, FetchResult] = {}
         try:
             for record in parse_pubmed_xml(body):
                 if isinstance(record, DeletedCitation):
                     for pmid in record.pmids:
-                        got[pmid.value] = FetchResult(None, pmid, "deleted", record=record)
+                        got[pmid.value] = FetchResult(
+                            None, pmid, "deleted", record, source="eutils", as_of=today
+                        )
                 else:
-                    got[record.pmid.value] = _found(record.pmid.value, record)
+                    got[record.pmid.value] = _found(
+                        record.pmid.value, record, source="eutils", as_of=today
+                    )
         except ParseError as exc:
             return got, exc
         return got, None
@@ -415,12 +467,28 @@ class Fetcher:
 
 
 def _found(
-    key: str, record: PubmedRecord, *, from_cache: bool = False, given: Any = None
+    key: str,
+    record: PubmedRecord,
+    *,
+    from_cache: bool = False,
+    given: Any = None,
+    source: RecordSource,
+    as_of: date | None,
 ) -> FetchResult:
     if isinstance(record, DeletedCitation):
-        return FetchResult(given, PMID(key), "deleted", record=record, from_cache=from_cache)
+        return FetchResult(given, PMID(key), "deleted", record, None, from_cache, source, as_of)
     pmid = record.pmid if record.pmid.value == key else PMID(key)  # one PMID fewer per record
-    return FetchResult(given, pmid, "found", record=record, from_cache=from_cache)
+    return FetchResult(given, pmid, "found", record, None, from_cache, source, as_of)
+
+
+def _day(timestamp: float) -> date:
+    """The UTC day of a cache timestamp."""
+    return datetime.fromtimestamp(timestamp, tz=UTC).date()
+
+
+def _today() -> date:
+    """Today's UTC day: what an answer fetched now holds for."""
+    return datetime.now(tz=UTC).date()
 
 
 def _kind(ident: Identifier) -> Literal["pmid", "pmcid", "doi"]:

@@ -39,7 +39,9 @@ log = logging.getLogger(__name__)
 
 STORE_NAME = "mirror.sqlite3"
 # SQLite's default limit on host parameters is 999 in older builds; stay below it.
-_CHUNK = 500
+_CHUNK = 900
+# The meta key of the day the store was last built (ISO date).
+BUILT_KEY = "built"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 _SCHEMA = """
@@ -282,16 +284,38 @@ class Mirror:
             InvalidIdentifier: an input is not a PMID.
             MirrorError: the store cannot be read.
         """
-        wanted = sorted({int(PMID(p).value) for p in pmids})
-        found: dict[PMID, PubmedRecord] = {}
-        for chunk in _chunks(wanted, _CHUNK):
+        keys = sorted({PMID(p).value for p in pmids})
+        return {PMID(key): record for key, record in self.records_by_key(keys).items()}
+
+    def records_by_key(self, keys: Sequence[str]) -> dict[str, PubmedRecord]:
+        """The records held among normalized PMIDs (``PMID.value`` strings), by the same keys.
+
+        The bulk path of the Enricher, which has the keys normalized already: one query per
+        chunk of keys, and each record read trusted (our own build wrote it).
+
+        Raises:
+            MirrorError: the store cannot be read.
+        """
+        found: dict[str, PubmedRecord] = {}
+        for chunk in _chunks([int(key) for key in keys], _CHUNK):
             marks = ",".join("?" * len(chunk))
             rows = self._query(f"SELECT pmid, data FROM records WHERE pmid IN ({marks})", chunk)  # noqa: S608 - only placeholders
             for pmid, blob in rows:
-                found[PMID(pmid)] = record_from_dict(
-                    json.loads(_json(blob)), trusted=True
-                )  # our own build wrote it
+                found[str(pmid)] = record_from_dict(json.loads(_json(blob)), trusted=True)
         return found
+
+    def deleted_among(self, keys: Sequence[str]) -> list[str]:
+        """Those of normalized PMIDs (``PMID.value`` strings) that an update file deleted.
+
+        Raises:
+            MirrorError: the store cannot be read.
+        """
+        gone: list[str] = []
+        for chunk in _chunks([int(key) for key in keys], _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(f"SELECT pmid FROM deleted WHERE pmid IN ({marks})", chunk)  # noqa: S608 - only placeholders
+            gone.extend(str(row[0]) for row in rows)
+        return gone
 
     def get_json(self, pmids: Iterable[PMID | str | int]) -> dict[PMID, bytes]:
         """The stored ``to_dict`` JSON (UTF-8) of the records held, without building records.
@@ -380,8 +404,12 @@ class Mirror:
 
     @property
     def as_of(self) -> date | None:
-        """The date of the last file applied (its modification date, as NCBI served it)."""
+        """The date the mirror holds PubMed as of: that of the last file applied (its
+        modification date, as NCBI served it), else the day it was last built; None when
+        neither is known (a store built before builds were dated, with undated files)."""
         rows = self._query("SELECT day FROM files ORDER BY seq DESC LIMIT 1")
+        if not rows or rows[0][0] is None:
+            rows = self._query(f"SELECT value FROM meta WHERE key = '{BUILT_KEY}'")  # noqa: S608 - a constant
         if not rows or rows[0][0] is None:
             return None
         return date.fromisoformat(rows[0][0])
