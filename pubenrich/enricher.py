@@ -31,6 +31,10 @@ __all__ = ["Enricher", "Progress", "enrich"]
 # An enrich window holds this many fetch windows of inputs: a text may name a dozen papers,
 # and wider windows fill more batches to the brim (fewer, fuller requests) at flat memory.
 ENRICH_WINDOW_FACTOR = 5
+# With a mirror, most records come with no request, so wide windows fill few batches but keep
+# five times the records alive at once, which the garbage collector keeps walking: one fetch
+# window per enrich window enriches about 1.6 times faster (benchmarks/bench_mirror.py).
+MIRROR_WINDOW_FACTOR = 1
 
 
 @attrs.frozen
@@ -158,7 +162,8 @@ class Enricher:
             refresh: ignore cached answers (fresh ones are still stored).
             progress: called after each window with the inputs done and requests sent.
         """
-        size = self.config.batch_size * WINDOW_BATCHES * ENRICH_WINDOW_FACTOR
+        factor = ENRICH_WINDOW_FACTOR if self.mirror is None else MIRROR_WINDOW_FACTOR
+        size = self.config.batch_size * WINDOW_BATCHES * factor
         done = 0
         for window in windows(inputs, size):
             read = [read_input(value) for value in window]

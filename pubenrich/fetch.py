@@ -28,6 +28,7 @@ from pubenrich.cache import (
 from pubenrich.config import Config
 from pubenrich.errors import (
     InvalidIdentifier,
+    MirrorError,
     NcbiError,
     OfflineMiss,
     ParseError,
@@ -38,6 +39,7 @@ from pubenrich.eutils import EutilsClient
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
 from pubenrich.merge import RecordSource
 from pubenrich.mirror import Mirror
+from pubenrich.mirror.store import stored_record
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import (
     SCHEMA_VERSION,
@@ -68,6 +70,10 @@ WINDOW_BATCHES = 10
 MAPPING_VERSION = 1
 # NCBI's "not in PMC" messages; any other idconv error means the id itself was refused.
 _NOT_IN_PMC = ("not found in pmc", "no record in the reply", "not in pmc")
+
+# A record known without a request, kept in its stored form until used: the mirror's (bytes)
+# or the cache's entry.
+Held = CacheEntry | bytes
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -183,6 +189,7 @@ class Fetcher:
         self.client = client
         self.cache = cache
         self.mirror = mirror
+        self._mirror_as_of: date | None = None  # read from the mirror at each lookup
 
     # ------------------------------------------------------------------ records
 
@@ -240,15 +247,31 @@ class Fetcher:
 
     def _lookup(
         self, keys: Sequence[str], *, refresh: bool
-    ) -> tuple[dict[str, FetchResult], dict[str, CacheEntry]]:
-        """Results for every key but the cached records (from the mirror, known-absent ones
-        from the cache, the misses fetched or offline misses), and the cached records'
-        entries, left for the caller to rebuild when it needs them."""
+    ) -> tuple[dict[str, FetchResult], dict[str, Held]]:
+        """Results for every key but the held records (the mirror's deletions, known-absent
+        ones from the cache, the misses fetched or offline misses), and the stored forms of
+        the held records (the mirror's, then the cache's), left for the caller to rebuild
+        when it needs them."""
         outcomes: dict[str, FetchResult] = {}
+        held: dict[str, Held] = {}
         rest = keys
         if self.mirror is not None:
-            outcomes = self._from_mirror(self.mirror, keys)
-            rest = [key for key in keys if key not in outcomes]
+            self._mirror_as_of = self.mirror.as_of
+            held.update(self.mirror.stored_by_key(keys))
+            rest = [key for key in keys if key not in held]
+            # A PMID an update file deleted is answered by the mirror: no request.
+            for key in self.mirror.deleted_among(rest) if rest else ():
+                pmid = PMID(key)
+                outcomes[key] = FetchResult(
+                    None,
+                    pmid,
+                    "deleted",
+                    DeletedCitation((pmid,)),
+                    source="mirror",
+                    as_of=self._mirror_as_of,
+                )
+            if outcomes:
+                rest = [key for key in rest if key not in outcomes]
         hits = self._cached(rest) if rest and not refresh else {}
         for key in [key for key, entry in hits.items() if entry.negative]:
             stored = _day(hits.pop(key).stored_at)
@@ -256,23 +279,8 @@ class Fetcher:
                 None, PMID(key), "not_found", from_cache=True, source="cache", as_of=stored
             )
         outcomes.update(self._missed([k for k in rest if k not in hits and k not in outcomes]))
-        return outcomes, hits
-
-    @staticmethod
-    def _from_mirror(mirror: Mirror, keys: Sequence[str]) -> dict[str, FetchResult]:
-        """The mirror's answers: the records it holds, and the PMIDs an update file deleted
-        (reported ``deleted`` with no request); the rest fall through to the cache and NCBI."""
-        as_of = mirror.as_of
-        outcomes: dict[str, FetchResult] = {}
-        for key, record in mirror.records_by_key(keys).items():
-            outcomes[key] = _found(key, record, source="mirror", as_of=as_of)
-        gone = mirror.deleted_among([key for key in keys if key not in outcomes])
-        for key in gone:
-            pmid = PMID(key)
-            outcomes[key] = FetchResult(
-                None, pmid, "deleted", DeletedCitation((pmid,)), source="mirror", as_of=as_of
-            )
-        return outcomes
+        held.update(hits)
+        return outcomes, held
 
     def _missed(self, misses: Sequence[str]) -> dict[str, FetchResult]:
         if not misses:
@@ -285,9 +293,16 @@ class Fetcher:
             outcomes[key] = FetchResult(None, PMID(key), "offline_miss", error=miss)
         return outcomes
 
-    def _rebuild(self, key: str, entry: CacheEntry, given: Any = None) -> FetchResult:
-        """The result of a cached record, for the input ``given``; an unreadable entry is a
+    def _rebuild(self, key: str, entry: Held, given: Any = None) -> FetchResult:
+        """The result of a held record, for the input ``given``; an unreadable one is a
         miss, not a failure (its result, then fetched, has no input)."""
+        if isinstance(entry, bytes):  # the mirror's stored form
+            try:
+                record = stored_record(entry)
+            except (ParseError, MirrorError) as exc:
+                log.warning("mirror record %s is unreadable (%s); fetching it", key, exc)
+                return self._missed([key])[key]
+            return _found(key, record, given=given, source="mirror", as_of=self._mirror_as_of)
         try:
             # The cache holds what _store wrote with to_dict: read it back trusted.
             record = record_from_dict(entry.value, trusted=True)

@@ -28,12 +28,13 @@ from types import TracebackType
 from typing import Any
 
 import attrs
+import orjson
 
 from pubenrich.errors import MirrorError
 from pubenrich.identifiers import DOI, PMCID, PMID
 from pubenrich.records import Article, BookArticle, PubmedRecord, record_from_dict
 
-__all__ = ["STORE_NAME", "Mirror", "TitleHit"]
+__all__ = ["STORE_NAME", "Mirror", "TitleHit", "stored_record"]
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +221,22 @@ def _json(blob: bytes) -> bytes:
     return blob if blob[:1] == b"{" else zlib.decompress(blob)
 
 
+def stored_record(blob: bytes) -> PubmedRecord:
+    """The record of a stored form (plain or zlib-compressed ``to_dict`` JSON), read trusted:
+    the mirror's own build wrote it.
+
+    Raises:
+        MirrorError: the stored form is unreadable (a damaged store).
+    """
+    try:
+        data = orjson.loads(_json(blob))
+    except orjson.JSONDecodeError:  # integers past 64 bits, which json wrote and reads
+        data = json.loads(_json(blob))
+    except zlib.error as exc:
+        raise MirrorError(f"a stored record is damaged: {exc}") from exc
+    return record_from_dict(data, trusted=True)
+
+
 def _fts_terms(text: str) -> list[str]:
     return ['"' + word + '"' for word in _WORD.findall(text.lower()) if len(word) > 1]
 
@@ -296,12 +313,22 @@ class Mirror:
         Raises:
             MirrorError: the store cannot be read.
         """
-        found: dict[str, PubmedRecord] = {}
+        return {key: stored_record(blob) for key, blob in self.stored_by_key(keys).items()}
+
+    def stored_by_key(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The stored forms of the records held among normalized PMIDs, by the same keys,
+        for :func:`stored_record` to read one at a time as they are used (a record built
+        only when the caller reaches it dies young, which spares the garbage collector).
+
+        Raises:
+            MirrorError: the store cannot be read.
+        """
+        found: dict[str, bytes] = {}
         for chunk in _chunks([int(key) for key in keys], _CHUNK):
             marks = ",".join("?" * len(chunk))
             rows = self._query(f"SELECT pmid, data FROM records WHERE pmid IN ({marks})", chunk)  # noqa: S608 - only placeholders
             for pmid, blob in rows:
-                found[str(pmid)] = record_from_dict(json.loads(_json(blob)), trusted=True)
+                found[str(pmid)] = blob
         return found
 
     def deleted_among(self, keys: Sequence[str]) -> list[str]:
