@@ -61,9 +61,10 @@ class Enricher:
         client: an :class:`~pubenrich.EutilsClient` to use instead of one made from ``config``
             (the Enricher then leaves closing it to the caller).
         mirror: a local PubMed mirror (its folder, or a :class:`~pubenrich.mirror.Mirror`)
-            that answers records first, with no request; E-utilities serve only the PMIDs it
-            does not hold (including PMIDs an update file deleted). ``refresh`` skips the
-            cache, not the mirror. Id conversion does not use the mirror yet.
+            that answers records and id conversions first, with no request; E-utilities
+            serve only what it does not hold. A PMID an update file deleted comes back
+            ``deleted`` from the mirror (``not_found`` from ``enrich``), with no request.
+            ``refresh`` skips the cache, not the mirror.
     """
 
     def __init__(
@@ -128,7 +129,8 @@ class Enricher:
     def convert(self, ids: Iterable[Any], *, refresh: bool = False) -> Iterator[ConvertResult]:
         """Map PMIDs, PMCIDs and DOIs to one another: one result per input, in order.
 
-        Uses the PMC ID converter (200 ids a request), which knows only articles in PMC: a
+        Answered from the mirror when it holds the record and the record names another id;
+        else uses the PMC ID converter (200 ids a request), which knows only articles in PMC: a
         valid id of a paper outside PMC comes back ``not_in_pmc``, distinct from ``invalid``.
 
         Args:

@@ -43,6 +43,8 @@ from pubenrich.mirror.store import stored_record
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import (
     SCHEMA_VERSION,
+    Article,
+    BookArticle,
     DeletedCitation,
     PubmedRecord,
     record_from_dict,
@@ -128,6 +130,8 @@ class ConvertResult:
         pmid, pmcid, doi: the ids of the article, each when known.
         error: what went wrong, for ``invalid``, ``error`` and ``offline_miss``.
         from_cache: the answer came from the cache, with no request.
+        source: where the answer (``found`` or ``not_in_pmc``) came from: ``mirror`` (the
+            local mirror's id indexes), ``cache`` or ``eutils``; None when there is none.
     """
 
     input: Any
@@ -138,6 +142,7 @@ class ConvertResult:
     doi: DOI | None = None
     error: PubenrichError | None = attrs.field(default=None, eq=False)
     from_cache: bool = False
+    source: RecordSource | None = None
 
 
 def windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -405,13 +410,20 @@ class Fetcher:
     def mappings(
         self, idents: Sequence[Identifier], *, refresh: bool = False
     ) -> dict[tuple[str, str], ConvertResult]:
-        """Results keyed by (namespace, normalized id): cache first, then idconv."""
+        """Results keyed by (namespace, normalized id): mirror, then cache, then idconv."""
         by_namespace: dict[str, dict[str, Identifier]] = {}
         for ident in idents:
             namespace, key = mapping_key(ident)
             by_namespace.setdefault(namespace, {})[key] = ident
         outcomes: dict[tuple[str, str], ConvertResult] = {}
         for namespace, wanted in by_namespace.items():
+            if self.mirror is not None:
+                known = self._mirror_mappings(self.mirror, list(wanted.values()))
+                for key, result in known.items():
+                    outcomes[namespace, key] = result
+                    del wanted[key]
+                if not wanted:
+                    continue
             hits = (
                 {}
                 if refresh
@@ -434,6 +446,47 @@ class Fetcher:
             elif misses:
                 outcomes.update(self._idconv(namespace, misses))
         return outcomes
+
+    @staticmethod
+    def _mirror_mappings(mirror: Mirror, idents: Sequence[Identifier]) -> dict[str, ConvertResult]:
+        """What the mirror maps, by mapping key: the ids of each record it holds that names
+        another id (a PMCID or DOI beside its PMID); the rest are left to the cache and idconv.
+
+        A DOI or PMCID is found by the mirror's indexes (the records', then PMC-ids), then
+        the record gives the ids as PubMed writes them."""
+        pmid_of: dict[str, str] = {}
+        for ident in idents:
+            key = mapping_key(ident)[1]
+            if isinstance(ident, PMID):
+                pmid_of[key] = ident.value
+            else:
+                found = (
+                    mirror.pmid_for_pmcid(ident)
+                    if isinstance(ident, PMCID)
+                    else mirror.pmid_for_doi(ident)
+                )
+                if found is not None:
+                    pmid_of[key] = found.value
+        records = mirror.records_by_key(list(dict.fromkeys(pmid_of.values()))) if pmid_of else {}
+        known: dict[str, ConvertResult] = {}
+        for ident in idents:
+            key = mapping_key(ident)[1]
+            record = records.get(pmid_of.get(key, ""))
+            if not isinstance(record, Article | BookArticle):
+                continue
+            pmcid = record.pmcid or (ident if isinstance(ident, PMCID) else None)
+            if pmcid is None and record.doi is None:
+                continue  # PMC-ids or idconv may know more than the record
+            known[key] = ConvertResult(
+                None,
+                _kind(ident),
+                "found",
+                pmid=record.pmid,
+                pmcid=pmcid,
+                doi=record.doi,
+                source="mirror",
+            )
+        return known
 
     def _idconv(
         self, namespace: str, misses: Sequence[Identifier]
@@ -541,6 +594,7 @@ def _mapped(ident: Identifier, value: Any, *, from_cache: bool = False) -> Conve
         pmcid=_id_or_none(PMCID, value.get("pmcid")),
         doi=_id_or_none(DOI, value.get("doi")),
         from_cache=from_cache,
+        source="cache" if from_cache else "eutils",
     )
 
 
@@ -553,6 +607,7 @@ def _not_in_pmc(ident: Identifier, *, from_cache: bool = False) -> ConvertResult
         pmcid=ident if isinstance(ident, PMCID) else None,
         doi=ident if isinstance(ident, DOI) else None,
         from_cache=from_cache,
+        source="cache" if from_cache else "eutils",
     )
 
 

@@ -88,10 +88,10 @@ class Route:
     """How an input was resolved to a PMID, and the evidence.
 
     Attributes:
-        method: ``pmid`` (given in the input), ``pmcid`` or ``doi`` (mapped by the PMC ID
-            converter), ``doi_search`` (PubMed ``[doi]`` search, checked against the
-            record's DOI), ``citation_match`` (ECitMatch), ``search`` (cue search and
-            scoring), or ``none``.
+        method: ``pmid`` (given in the input), ``pmcid`` or ``doi`` (mapped by the local
+            mirror or the PMC ID converter), ``doi_search`` (PubMed ``[doi]`` search, checked
+            against the record's DOI), ``citation_match`` (ECitMatch), ``search`` (cue search
+            and scoring), or ``none``.
         steps: every lookup tried, in order, with its outcome (``"idconv doi: not in PMC"``).
         query: the search term that found the paper, for ``search``.
         score: the accepted candidate's score, for ``search`` and ``citation_match``.

@@ -178,7 +178,8 @@ class Resolver:
                 result = outcomes[mapping_key(ident)]
                 if result.status == "found" and result.pmid is not None:
                     job.pmid, job.method = result.pmid.value, kind
-                    job.steps.append(f"idconv {kind} {ident}: PMID {job.pmid}")
+                    by = "mirror" if result.source == "mirror" else "idconv"
+                    job.steps.append(f"{by} {kind} {ident}: PMID {job.pmid}")
                 elif result.status in ("error", "offline_miss") and result.error is not None:
                     job.fail(result.error, f"idconv {kind} {ident}: {result.status}")
                 else:

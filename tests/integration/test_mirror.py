@@ -318,3 +318,59 @@ def test_the_mirror_falls_back_to_its_build_date_when_files_carry_none(series: P
     conn.close()
     with Mirror(series) as opened:
         assert opened.as_of == datetime.now(tz=UTC).date()
+
+
+def test_convert_answers_pmcids_dois_and_pmids_from_the_mirror_with_no_request(
+    mirror: Mirror,
+) -> None:
+    """Ids of records the mirror holds map to one another with no request, sourced mirror."""
+    rec = next(r for r in RECORDS[:30] if r.pmcid and r.doi and r.pmid != RECORDS[5].pmid)
+    assert rec.pmcid is not None
+    assert rec.doi is not None
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=mirror) as enricher:
+            results = list(enricher.convert([rec.pmcid, rec.doi.upper(), rec.pmid]))
+        assert fake.stats.requests == {}
+    assert [(r.status, r.source) for r in results] == [("found", "mirror")] * 3
+    assert {(str(r.pmid), str(r.pmcid), str(r.doi).lower()) for r in results} == {
+        (rec.pmid, rec.pmcid, rec.doi.lower())
+    }
+    assert [r.input for r in results] == [rec.pmcid, rec.doi.upper(), rec.pmid]
+
+
+def test_convert_asks_idconv_for_what_the_mirror_cannot_map(mirror: Mirror) -> None:
+    """A PMCID the mirror does not know goes to the PMC ID converter, sourced eutils."""
+    unknown = next(r for r in RECORDS[60:] if r.pmcid)
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=mirror) as enricher:
+            (result,) = enricher.convert([unknown.pmcid])
+        assert sum(fake.stats.requests.values()) == 1
+    assert (result.status, str(result.pmid), result.source) == ("found", unknown.pmid, "eutils")
+
+
+def test_enrich_by_doi_resolves_through_the_mirror_with_no_request(mirror: Mirror) -> None:
+    """A DOI the mirror holds resolves to its record, all from the mirror."""
+    rec = next(r for r in RECORDS[:30] if r.doi and r.pmid != RECORDS[10].pmid)
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=mirror) as enricher:
+            (enriched,) = enricher.enrich([f"doi: {rec.doi}"])
+        assert fake.stats.requests == {}
+    assert (enriched.status, enriched.pmid, enriched.source) == ("enriched", rec.pmid, "mirror")
+    assert enriched.route.method == "doi"
+
+
+def test_an_unreadable_mirror_record_is_fetched_from_eutils(series: Path) -> None:
+    """A damaged stored record is a miss: E-utilities answer for it."""
+    build(series, processes=1)
+    with sqlite3.connect(series / STORE_NAME) as conn:
+        conn.execute("UPDATE records SET data = x'00ff' WHERE pmid = ?", (int(RECORDS[2].pmid),))
+    conn.close()
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=series) as enricher:
+            (result,) = enricher.fetch([RECORDS[2].pmid])
+        assert fake.stats.snapshot()["ids_served"] == 1
+    assert (result.status, result.source) == ("found", "eutils")
