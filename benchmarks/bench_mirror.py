@@ -8,8 +8,9 @@ format, then:
 2. compares the chosen store (SQLite: compressed record JSON keyed by PMID) with Parquet via
    pyarrow for the Enricher's access pattern (scattered PMIDs, 200 a batch) and for applying
    an update file;
-3. fetches 100,000 ids through ``Enricher(mirror=DIR)`` and sets the rate against E-utilities'
-   bound at 10 requests/s with 200 ids a request (2,000 records/s at best).
+3. fetches and enriches 100,000 ids through ``Enricher(mirror=DIR)`` and sets the rates
+   against E-utilities' bound at 10 requests/s with 200 ids a request (2,000 records/s at
+   best), then splits a typed record's cost by stage (microseconds per record).
 
 Usage: ``PYTHONPATH=. python benchmarks/bench_mirror.py [--records 200000] [--keep DIR]``
 """
@@ -25,9 +26,12 @@ import sqlite3
 import tempfile
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import distributed
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -35,6 +39,7 @@ import pyarrow.parquet as pq
 from pubenrich import Config, Enricher, NoCache
 from pubenrich.mirror import Mirror, build
 from pubenrich.mirror.store import STORE_NAME
+from pubenrich.records import record_from_dict
 from pubenrich.testing.fake_ncbi import SyntheticUniverse
 from pubenrich.testing.mirror_files import write_pubmed_file
 
@@ -141,6 +146,47 @@ def _enrich(root: Path, ids: list[str]) -> float:
     return len(ids) / seconds
 
 
+def _enrich_records(root: Path, ids: list[str]) -> float:
+    """``Enricher.enrich`` over partial records naming a PMID: typed EnrichedRecords."""
+    config = Config(eutils_url="http://127.0.0.1:9/eutils/", idconv_url="http://127.0.0.1:9/")
+    started = time.perf_counter()
+    with Enricher(config, NoCache(), mirror=root) as enricher:
+        found = sum(
+            r.ok and r.source == "mirror" for r in enricher.enrich({"pmid": i} for i in ids)
+        )
+    seconds = time.perf_counter() - started
+    if found != len(ids):
+        raise SystemExit(f"only {found} of {len(ids)} ids enriched from the mirror")
+    return len(ids) / seconds
+
+
+def _stages(root: Path, ids: list[str]) -> None:
+    """Microseconds per record of each step of a mirror fetch, records dropped as made."""
+    n = len(ids)
+
+    def timed(label: str, step: Callable[[], list[Any]]) -> list[Any]:
+        started = time.perf_counter()
+        out = step()
+        print(f"    {label:<44} {(time.perf_counter() - started) / n * 1e6:6.1f} us")
+        return out
+
+    with Mirror(root) as mirror:
+        blobs = timed(
+            "SQLite lookup (900 PMIDs a query)",
+            lambda: [
+                b for i in range(0, n, 900) for b in mirror.stored_by_key(ids[i : i + 900]).values()
+            ],
+        )
+    plain = timed("zlib decompress", lambda: [zlib.decompress(b) for b in blobs])
+    timed("JSON decode (orjson), dicts dropped", lambda: [len(orjson.loads(b)) for b in plain])
+    dicts = [orjson.loads(b) for b in plain[:20_000]]
+    started = time.perf_counter()
+    for data in dicts:
+        record_from_dict(data, trusted=True)
+    build_us = (time.perf_counter() - started) / len(dicts) * 1e6
+    print(f"    {'typed Article from dict (trusted), dropped':<44} {build_us:6.1f} us")
+
+
 def _plain(work: Path, sample: list[str], api: int) -> None:
     """The same store with plain JSON (what ``build(compress=False)`` writes)."""
     plain = work / "plain"
@@ -207,6 +253,11 @@ def main() -> None:
             f"({len(sample) / api:,.0f} s for the same job)"
         )
         print(f"  mirror / API = {rate / api:,.0f}x (target >= 100x)")
+        rate = _enrich_records(work / "one", sample)
+        print(f"  {len(sample):,} ids enriched (EnrichedRecord): {rate:>9,.0f} records/s")
+        print(f"  enrich mirror / API = {rate / api:,.0f}x")
+        print("  cost of one typed record from the mirror, by stage:")
+        _stages(work / "one", sample)
         started = time.perf_counter()
         with Mirror(work / "one") as mirror:
             for start in range(0, len(sample), 1000):

@@ -221,6 +221,8 @@ def _fetch(args: argparse.Namespace) -> int:
                     "status": result.status,
                     "record": result.record.to_dict() if result.record else None,
                     "error": None if result.error is None else str(result.error),
+                    "source": result.source,
+                    "as_of": result.as_of.isoformat() if result.as_of else None,
                 }
                 print(json.dumps(row, ensure_ascii=False))
             elif isinstance(result.record, Article | BookArticle):
@@ -243,6 +245,7 @@ def _convert(args: argparse.Namespace) -> int:
                 "pmcid": result.pmcid and result.pmcid.value,
                 "doi": result.doi and result.doi.value,
                 "error": None if result.error is None else str(result.error),
+                "source": result.source,
             }
             print(json.dumps(row, ensure_ascii=False))
     return _incomplete(missed, len(ids), "ids not converted")

@@ -31,6 +31,10 @@ __all__ = ["Enricher", "Progress", "enrich"]
 # An enrich window holds this many fetch windows of inputs: a text may name a dozen papers,
 # and wider windows fill more batches to the brim (fewer, fuller requests) at flat memory.
 ENRICH_WINDOW_FACTOR = 5
+# With a mirror, most records come with no request, so wide windows fill few batches but keep
+# five times the records alive at once, which the garbage collector keeps walking: one fetch
+# window per enrich window enriches about 1.6 times faster (benchmarks/bench_mirror.py).
+MIRROR_WINDOW_FACTOR = 1
 
 
 @attrs.frozen
@@ -57,9 +61,10 @@ class Enricher:
         client: an :class:`~pubenrich.EutilsClient` to use instead of one made from ``config``
             (the Enricher then leaves closing it to the caller).
         mirror: a local PubMed mirror (its folder, or a :class:`~pubenrich.mirror.Mirror`)
-            that answers records first, with no request; E-utilities serve only the PMIDs it
-            does not hold (including PMIDs an update file deleted). ``refresh`` skips the
-            cache, not the mirror. Id conversion does not use the mirror yet.
+            that answers records and id conversions first, with no request; E-utilities
+            serve only what it does not hold. A PMID an update file deleted comes back
+            ``deleted`` from the mirror (``not_found`` from ``enrich``), with no request.
+            ``refresh`` skips the cache, not the mirror.
     """
 
     def __init__(
@@ -124,7 +129,8 @@ class Enricher:
     def convert(self, ids: Iterable[Any], *, refresh: bool = False) -> Iterator[ConvertResult]:
         """Map PMIDs, PMCIDs and DOIs to one another: one result per input, in order.
 
-        Uses the PMC ID converter (200 ids a request), which knows only articles in PMC: a
+        Answered from the mirror when it holds the record and the record names another id;
+        else uses the PMC ID converter (200 ids a request), which knows only articles in PMC: a
         valid id of a paper outside PMC comes back ``not_in_pmc``, distinct from ``invalid``.
 
         Args:
@@ -158,7 +164,8 @@ class Enricher:
             refresh: ignore cached answers (fresh ones are still stored).
             progress: called after each window with the inputs done and requests sent.
         """
-        size = self.config.batch_size * WINDOW_BATCHES * ENRICH_WINDOW_FACTOR
+        factor = ENRICH_WINDOW_FACTOR if self.mirror is None else MIRROR_WINDOW_FACTOR
+        size = self.config.batch_size * WINDOW_BATCHES * factor
         done = 0
         for window in windows(inputs, size):
             read = [read_input(value) for value in window]
@@ -206,6 +213,8 @@ def _one(
         provenance=provenance,
         conflicts=conflicts,
         related=related,
+        source=resolution.source,
+        as_of=resolution.as_of,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any, Literal, TypeVar
 
@@ -27,6 +28,7 @@ from pubenrich.cache import (
 from pubenrich.config import Config
 from pubenrich.errors import (
     InvalidIdentifier,
+    MirrorError,
     NcbiError,
     NcbiUnavailable,
     OfflineMiss,
@@ -36,17 +38,28 @@ from pubenrich.errors import (
 )
 from pubenrich.eutils import EutilsClient
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.merge import RecordSource
 from pubenrich.mirror import Mirror
+from pubenrich.mirror.store import stored_record
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import (
     SCHEMA_VERSION,
+    Article,
+    BookArticle,
     DeletedCitation,
     PubmedRecord,
     record_from_dict,
 )
 from pubenrich.replies import IdconvRecord, parse_esummary
 
-__all__ = ["ConvertResult", "ConvertStatus", "FetchResult", "FetchStatus", "Fetcher"]
+__all__ = [
+    "ConvertResult",
+    "ConvertStatus",
+    "FetchResult",
+    "FetchStatus",
+    "Fetcher",
+    "RecordSource",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +73,10 @@ WINDOW_BATCHES = 10
 MAPPING_VERSION = 1
 # NCBI's "not in PMC" messages; any other idconv error means the id itself was refused.
 _NOT_IN_PMC = ("not found in pmc", "no record in the reply", "not in pmc")
+
+# A record known without a request, kept in its stored form until used: the mirror's (bytes)
+# or the cache's entry.
+Held = CacheEntry | bytes
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -79,6 +96,11 @@ class FetchResult:
         record: the parsed record, when found.
         error: what went wrong, for ``invalid``, ``error`` and ``offline_miss``.
         from_cache: the answer came from the cache, with no request.
+        source: where the answer (``found``, ``deleted`` or ``not_found``) came from:
+            ``mirror`` (the local mirror), ``cache``, or ``eutils`` (asked now); None when
+            there is no answer (``invalid``, ``error``, ``offline_miss``).
+        as_of: the date the answer holds for: the mirror's date (its last update file, else
+            its build), the day the cache stored it, or today for E-utilities.
     """
 
     input: Any
@@ -87,6 +109,8 @@ class FetchResult:
     record: PubmedRecord | None = None
     error: PubenrichError | None = attrs.field(default=None, eq=False)
     from_cache: bool = False
+    source: RecordSource | None = None
+    as_of: date | None = None
 
     @property
     def ok(self) -> bool:
@@ -107,6 +131,8 @@ class ConvertResult:
         pmid, pmcid, doi: the ids of the article, each when known.
         error: what went wrong, for ``invalid``, ``error`` and ``offline_miss``.
         from_cache: the answer came from the cache, with no request.
+        source: where the answer (``found`` or ``not_in_pmc``) came from: ``mirror`` (the
+            local mirror's id indexes), ``cache`` or ``eutils``; None when there is none.
     """
 
     input: Any
@@ -117,6 +143,7 @@ class ConvertResult:
     doi: DOI | None = None
     error: PubenrichError | None = attrs.field(default=None, eq=False)
     from_cache: bool = False
+    source: RecordSource | None = None
 
 
 def windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -168,6 +195,7 @@ class Fetcher:
         self.client = client
         self.cache = cache
         self.mirror = mirror
+        self._mirror_as_of: date | None = None  # read from the mirror at each lookup
 
     # ------------------------------------------------------------------ records
 
@@ -203,7 +231,14 @@ class Fetcher:
                 # Built directly rather than by attrs.evolve: this loop runs per input,
                 # tens of thousands a second from a warm cache.
                 yield FetchResult(
-                    value, done.pmid, done.status, done.record, done.error, done.from_cache
+                    value,
+                    done.pmid,
+                    done.status,
+                    done.record,
+                    done.error,
+                    done.from_cache,
+                    done.source,
+                    done.as_of,
                 )
 
     def records(self, keys: Sequence[str], *, refresh: bool = False) -> dict[str, FetchResult]:
@@ -218,21 +253,40 @@ class Fetcher:
 
     def _lookup(
         self, keys: Sequence[str], *, refresh: bool
-    ) -> tuple[dict[str, FetchResult], dict[str, CacheEntry]]:
-        """Results for every key but the cached records (from the mirror, known-absent ones
-        from the cache, the misses fetched or offline misses), and the cached records'
-        entries, left for the caller to rebuild when it needs them."""
+    ) -> tuple[dict[str, FetchResult], dict[str, Held]]:
+        """Results for every key but the held records (the mirror's deletions, known-absent
+        ones from the cache, the misses fetched or offline misses), and the stored forms of
+        the held records (the mirror's, then the cache's), left for the caller to rebuild
+        when it needs them."""
         outcomes: dict[str, FetchResult] = {}
-        if self.mirror is not None:  # a PMID deleted by an update file is absent: falls through
-            for pmid, record in self.mirror.get(keys).items():
-                outcomes[pmid.value] = _found(pmid.value, record)
-        rest = [key for key in keys if key not in outcomes]
+        held: dict[str, Held] = {}
+        rest = keys
+        if self.mirror is not None:
+            self._mirror_as_of = self.mirror.as_of
+            held.update(self.mirror.stored_by_key(keys))
+            rest = [key for key in keys if key not in held]
+            # A PMID an update file deleted is answered by the mirror: no request.
+            for key in self.mirror.deleted_among(rest) if rest else ():
+                pmid = PMID(key)
+                outcomes[key] = FetchResult(
+                    None,
+                    pmid,
+                    "deleted",
+                    DeletedCitation((pmid,)),
+                    source="mirror",
+                    as_of=self._mirror_as_of,
+                )
+            if outcomes:
+                rest = [key for key in rest if key not in outcomes]
         hits = self._cached(rest) if rest and not refresh else {}
         for key in [key for key, entry in hits.items() if entry.negative]:
-            del hits[key]
-            outcomes[key] = FetchResult(None, PMID(key), "not_found", from_cache=True)
+            stored = _day(hits.pop(key).stored_at)
+            outcomes[key] = FetchResult(
+                None, PMID(key), "not_found", from_cache=True, source="cache", as_of=stored
+            )
         outcomes.update(self._missed([k for k in rest if k not in hits and k not in outcomes]))
-        return outcomes, hits
+        held.update(hits)
+        return outcomes, held
 
     def _missed(self, misses: Sequence[str]) -> dict[str, FetchResult]:
         if not misses:
@@ -245,29 +299,39 @@ class Fetcher:
             outcomes[key] = FetchResult(None, PMID(key), "offline_miss", error=miss)
         return outcomes
 
-    def _rebuild(self, key: str, entry: CacheEntry, given: Any = None) -> FetchResult:
-        """The result of a cached record, for the input ``given``; an unreadable entry is a
+    def _rebuild(self, key: str, entry: Held, given: Any = None) -> FetchResult:
+        """The result of a held record, for the input ``given``; an unreadable one is a
         miss, not a failure (its result, then fetched, has no input)."""
+        if isinstance(entry, bytes):  # the mirror's stored form
+            try:
+                record = stored_record(entry)
+            except (ParseError, MirrorError) as exc:
+                log.warning("mirror record %s is unreadable (%s); fetching it", key, exc)
+                return self._missed([key])[key]
+            return _found(key, record, given=given, source="mirror", as_of=self._mirror_as_of)
         try:
             # The cache holds what _store wrote with to_dict: read it back trusted.
             record = record_from_dict(entry.value, trusted=True)
         except ParseError as exc:
             log.warning("cached record %s is unreadable (%s); fetching again", key, exc)
             return self._missed([key])[key]
-        return _found(key, record, from_cache=True, given=given)
+        return _found(
+            key, record, from_cache=True, given=given, source="cache", as_of=_day(entry.stored_at)
+        )
 
     def _efetch(self, misses: Sequence[str]) -> dict[str, FetchResult]:
-        outcomes, absent = self._efetch_round(misses)
+        outcomes, absent = self._efetch_round(misses, _today())
         # NCBI leaves unknown PMIDs out of a reply, and under load sometimes leaves out known
         # ones too: ask once more for the absent ones before calling them not found.
         if absent:
-            again, still_absent = self._efetch_round(absent)
+            today = _today()
+            again, still_absent = self._efetch_round(absent, today)
             outcomes.update(again)
             if still_absent:
-                outcomes.update(self._confirm_absent(still_absent))
+                outcomes.update(self._confirm_absent(still_absent, today))
         return outcomes
 
-    def _confirm_absent(self, keys: Sequence[str]) -> dict[str, FetchResult]:
+    def _confirm_absent(self, keys: Sequence[str], today: date) -> dict[str, FetchResult]:
         """Tell unknown PMIDs from known ones efetch left out twice, by asking ESummary.
 
         efetch is silent about unknown PMIDs, but ESummary names each ("cannot get document
@@ -292,7 +356,9 @@ class Fetcher:
                 summary = summaries.get(key)
                 if summary is not None and "error" in summary:
                     unknown.append(key)
-                    outcomes[key] = FetchResult(None, PMID(key), "not_found")
+                    outcomes[key] = FetchResult(
+                        None, PMID(key), "not_found", source="eutils", as_of=today
+                    )
                     continue
                 reason = failure or NcbiUnavailable(
                     f"efetch left out PMID {key} twice, though ESummary lists it"
@@ -302,7 +368,9 @@ class Fetcher:
             self.cache.put_missing(RECORDS, unknown, version=SCHEMA_VERSION)
         return outcomes
 
-    def _efetch_round(self, keys: Sequence[str]) -> tuple[dict[str, FetchResult], list[str]]:
+    def _efetch_round(
+        self, keys: Sequence[str], today: date
+    ) -> tuple[dict[str, FetchResult], list[str]]:
         """One pass of efetch over ``keys``: the outcomes, and the PMIDs the replies left out.
 
         Each batch's records are stored as soon as its reply is parsed, not once per window:
@@ -318,7 +386,7 @@ class Fetcher:
                 for key in ids:
                     outcomes[key] = FetchResult(None, PMID(key), "error", error=body)
                 continue
-            got, failure = self._parse_batch(body.body)
+            got, failure = self._parse_batch(body.body, today)
             answered: dict[str, FetchResult] = {}
             for key in ids:
                 if key in got:
@@ -331,16 +399,20 @@ class Fetcher:
         return outcomes, absent
 
     @staticmethod
-    def _parse_batch(body: bytes) -> tuple[dict[str, FetchResult], ParseError | None]:
+    def _parse_batch(body: bytes, today: date) -> tuple[dict[str, FetchResult], ParseError | None]:
         """Records of one reply by PMID; a parse failure keeps the records read before it."""
         got: dict[str, FetchResult] = {}
         try:
             for record in parse_pubmed_xml(body):
                 if isinstance(record, DeletedCitation):
                     for pmid in record.pmids:
-                        got[pmid.value] = FetchResult(None, pmid, "deleted", record=record)
+                        got[pmid.value] = FetchResult(
+                            None, pmid, "deleted", record, source="eutils", as_of=today
+                        )
                 else:
-                    got[record.pmid.value] = _found(record.pmid.value, record)
+                    got[record.pmid.value] = _found(
+                        record.pmid.value, record, source="eutils", as_of=today
+                    )
         except ParseError as exc:
             return got, exc
         return got, None
@@ -377,13 +449,20 @@ class Fetcher:
     def mappings(
         self, idents: Sequence[Identifier], *, refresh: bool = False
     ) -> dict[tuple[str, str], ConvertResult]:
-        """Results keyed by (namespace, normalized id): cache first, then idconv."""
+        """Results keyed by (namespace, normalized id): mirror, then cache, then idconv."""
         by_namespace: dict[str, dict[str, Identifier]] = {}
         for ident in idents:
             namespace, key = mapping_key(ident)
             by_namespace.setdefault(namespace, {})[key] = ident
         outcomes: dict[tuple[str, str], ConvertResult] = {}
         for namespace, wanted in by_namespace.items():
+            if self.mirror is not None:
+                known = self._mirror_mappings(self.mirror, list(wanted.values()))
+                for key, result in known.items():
+                    outcomes[namespace, key] = result
+                    del wanted[key]
+                if not wanted:
+                    continue
             hits = (
                 {}
                 if refresh
@@ -406,6 +485,47 @@ class Fetcher:
             elif misses:
                 outcomes.update(self._idconv(namespace, misses))
         return outcomes
+
+    @staticmethod
+    def _mirror_mappings(mirror: Mirror, idents: Sequence[Identifier]) -> dict[str, ConvertResult]:
+        """What the mirror maps, by mapping key: the ids of each record it holds that names
+        another id (a PMCID or DOI beside its PMID); the rest are left to the cache and idconv.
+
+        A DOI or PMCID is found by the mirror's indexes (the records', then PMC-ids), then
+        the record gives the ids as PubMed writes them."""
+        pmid_of: dict[str, str] = {}
+        for ident in idents:
+            key = mapping_key(ident)[1]
+            if isinstance(ident, PMID):
+                pmid_of[key] = ident.value
+            else:
+                found = (
+                    mirror.pmid_for_pmcid(ident)
+                    if isinstance(ident, PMCID)
+                    else mirror.pmid_for_doi(ident)
+                )
+                if found is not None:
+                    pmid_of[key] = found.value
+        records = mirror.records_by_key(list(dict.fromkeys(pmid_of.values()))) if pmid_of else {}
+        known: dict[str, ConvertResult] = {}
+        for ident in idents:
+            key = mapping_key(ident)[1]
+            record = records.get(pmid_of.get(key, ""))
+            if not isinstance(record, Article | BookArticle):
+                continue
+            pmcid = record.pmcid or (ident if isinstance(ident, PMCID) else None)
+            if pmcid is None and record.doi is None:
+                continue  # PMC-ids or idconv may know more than the record
+            known[key] = ConvertResult(
+                None,
+                _kind(ident),
+                "found",
+                pmid=record.pmid,
+                pmcid=pmcid,
+                doi=record.doi,
+                source="mirror",
+            )
+        return known
 
     def _idconv(
         self, namespace: str, misses: Sequence[Identifier]
@@ -458,12 +578,28 @@ class Fetcher:
 
 
 def _found(
-    key: str, record: PubmedRecord, *, from_cache: bool = False, given: Any = None
+    key: str,
+    record: PubmedRecord,
+    *,
+    from_cache: bool = False,
+    given: Any = None,
+    source: RecordSource,
+    as_of: date | None,
 ) -> FetchResult:
     if isinstance(record, DeletedCitation):
-        return FetchResult(given, PMID(key), "deleted", record=record, from_cache=from_cache)
+        return FetchResult(given, PMID(key), "deleted", record, None, from_cache, source, as_of)
     pmid = record.pmid if record.pmid.value == key else PMID(key)  # one PMID fewer per record
-    return FetchResult(given, pmid, "found", record=record, from_cache=from_cache)
+    return FetchResult(given, pmid, "found", record, None, from_cache, source, as_of)
+
+
+def _day(timestamp: float) -> date:
+    """The UTC day of a cache timestamp."""
+    return datetime.fromtimestamp(timestamp, tz=UTC).date()
+
+
+def _today() -> date:
+    """Today's UTC day: what an answer fetched now holds for."""
+    return datetime.now(tz=UTC).date()
 
 
 def _kind(ident: Identifier) -> Literal["pmid", "pmcid", "doi"]:
@@ -501,6 +637,7 @@ def _mapped(ident: Identifier, value: Any, *, from_cache: bool = False) -> Conve
         pmcid=_id_or_none(PMCID, value.get("pmcid")),
         doi=_id_or_none(DOI, value.get("doi")),
         from_cache=from_cache,
+        source="cache" if from_cache else "eutils",
     )
 
 
@@ -513,6 +650,7 @@ def _not_in_pmc(ident: Identifier, *, from_cache: bool = False) -> ConvertResult
         pmcid=ident if isinstance(ident, PMCID) else None,
         doi=ident if isinstance(ident, DOI) else None,
         from_cache=from_cache,
+        source="cache" if from_cache else "eutils",
     )
 
 

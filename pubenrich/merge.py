@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, Literal
 
 import attrs
@@ -38,6 +39,8 @@ __all__ = [
 
 EnrichStatus = Literal["enriched", "not_found", "ambiguous", "invalid_input", "error", "multiple"]
 Provenance = Literal["input", "pubmed", "both"]
+# Where a record came from: the local mirror, the cache, or E-utilities (asked during the run).
+RecordSource = Literal["mirror", "cache", "eutils"]
 _STATUSES = ("enriched", "not_found", "ambiguous", "invalid_input", "error", "multiple")
 # Titles this similar are the same title written differently (case, punctuation, markup).
 _SAME_TITLE = 0.9
@@ -85,10 +88,10 @@ class Route:
     """How an input was resolved to a PMID, and the evidence.
 
     Attributes:
-        method: ``pmid`` (given in the input), ``pmcid`` or ``doi`` (mapped by the PMC ID
-            converter), ``doi_search`` (PubMed ``[doi]`` search, checked against the
-            record's DOI), ``citation_match`` (ECitMatch), ``search`` (cue search and
-            scoring), or ``none``.
+        method: ``pmid`` (given in the input), ``pmcid`` or ``doi`` (mapped by the local
+            mirror or the PMC ID converter), ``doi_search`` (PubMed ``[doi]`` search, checked
+            against the record's DOI), ``citation_match`` (ECitMatch), ``search`` (cue search
+            and scoring), or ``none``.
         steps: every lookup tried, in order, with its outcome (``"idconv doi: not in PMC"``).
         query: the search term that found the paper, for ``search``.
         score: the accepted candidate's score, for ``search`` and ``citation_match``.
@@ -143,6 +146,10 @@ class EnrichedRecord:
         candidates: records considered by a search, best first, with scores.
         route: how the paper was found.
         provenance: per field, ``input``, ``pubmed`` or ``both`` (they agree).
+        source: where ``article`` came from: ``mirror`` (a local PubMed mirror), ``cache``
+            or ``eutils``; None when there is no article.
+        as_of: the date ``article`` holds for: the mirror's date (its last update file,
+            else its build), the day the cache stored it, or the day E-utilities served it.
         conflicts: fields where the input and PubMed disagree.
         related: papers the page names besides its own (similar, cited-by, references),
             each as its own record.
@@ -160,6 +167,8 @@ class EnrichedRecord:
     provenance: Mapping[str, Provenance] = attrs.field(factory=dict)
     conflicts: tuple[Conflict, ...] = ()
     related: tuple[EnrichedRecord, ...] = ()
+    source: RecordSource | None = None
+    as_of: date | None = None
 
     @property
     def ok(self) -> bool:
@@ -188,6 +197,8 @@ class EnrichedRecord:
             "error": None if self.error is None else f"{type(self.error).__name__}: {self.error}",
             "route": self.route.to_dict(),
             "provenance": dict(self.provenance),
+            "source": self.source,
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
             "conflicts": [c.to_dict() for c in self.conflicts],
             "candidates": [c.to_dict() for c in self.candidates],
             "citation": self.citation.to_dict() if self.citation is not None else None,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Literal, TypeVar
 
 import attrs
@@ -31,7 +32,7 @@ from pubenrich.errors import OfflineMiss, PubenrichError
 from pubenrich.eutils import EutilsClient
 from pubenrich.fetch import Fetcher, FetchResult, mapping_key
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier
-from pubenrich.merge import Candidate, Route
+from pubenrich.merge import Candidate, RecordSource, Route
 from pubenrich.records import Article, BookArticle
 from pubenrich.replies import CitationMatch, CitationQuery
 from pubenrich.scoring import (
@@ -71,6 +72,8 @@ class Resolution:
     route: Route = attrs.field(factory=Route)
     candidates: tuple[Candidate, ...] = ()
     error: PubenrichError | None = attrs.field(default=None, eq=False)
+    source: RecordSource | None = None
+    as_of: date | None = None
 
 
 @attrs.define
@@ -175,7 +178,8 @@ class Resolver:
                 result = outcomes[mapping_key(ident)]
                 if result.status == "found" and result.pmid is not None:
                     job.pmid, job.method = result.pmid.value, kind
-                    job.steps.append(f"idconv {kind} {ident}: PMID {job.pmid}")
+                    by = "mirror" if result.source == "mirror" else "idconv"
+                    job.steps.append(f"{by} {kind} {ident}: PMID {job.pmid}")
                 elif result.status in ("error", "offline_miss") and result.error is not None:
                     job.fail(result.error, f"idconv {kind} {ident}: {result.status}")
                 else:
@@ -433,7 +437,14 @@ class Resolver:
             if result.status != "found" or not isinstance(result.record, Article | BookArticle):
                 job.steps.append(f"efetch {job.pmid}: {result.status}")
                 return Resolution("not_found", route=route(), candidates=ranked)
-            return Resolution("resolved", record=result.record, route=route(), candidates=ranked)
+            return Resolution(
+                "resolved",
+                record=result.record,
+                route=route(),
+                candidates=ranked,
+                source=result.source,
+                as_of=result.as_of,
+            )
         if job.error is not None:
             return Resolution("error", route=route("none"), candidates=ranked, error=job.error)
         if ranked and ranked[0].score.total >= AMBIGUOUS_SCORE:

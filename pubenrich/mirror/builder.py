@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol, cast
 
@@ -25,7 +25,15 @@ import attrs
 
 from pubenrich.errors import MirrorError, ParseError
 from pubenrich.mirror.files import PMC_IDS, file_day, ordered_files
-from pubenrich.mirror.store import Op, applied_files, apply_file, connect, load_pmc_ids, record_row
+from pubenrich.mirror.store import (
+    BUILT_KEY,
+    Op,
+    applied_files,
+    apply_file,
+    connect,
+    load_pmc_ids,
+    record_row,
+)
 from pubenrich.pubmed_xml import parse_pubmed_xml
 from pubenrich.records import DeletedCitation
 
@@ -216,6 +224,9 @@ def build(
                 )
                 if progress is not None:
                     progress(step)
+        # The build's own date stands for the mirror's when its files carry none.
+        today = datetime.now(tz=UTC).date().isoformat()
+        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (BUILT_KEY, today))
         row = conn.execute("SELECT day FROM files ORDER BY seq DESC LIMIT 1").fetchone()
     finally:
         conn.close()

@@ -28,18 +28,21 @@ from types import TracebackType
 from typing import Any
 
 import attrs
+import orjson
 
 from pubenrich.errors import MirrorError
 from pubenrich.identifiers import DOI, PMCID, PMID
 from pubenrich.records import Article, BookArticle, PubmedRecord, record_from_dict
 
-__all__ = ["STORE_NAME", "Mirror", "TitleHit"]
+__all__ = ["STORE_NAME", "Mirror", "TitleHit", "stored_record"]
 
 log = logging.getLogger(__name__)
 
 STORE_NAME = "mirror.sqlite3"
 # SQLite's default limit on host parameters is 999 in older builds; stay below it.
-_CHUNK = 500
+_CHUNK = 900
+# The meta key of the day the store was last built (ISO date).
+BUILT_KEY = "built"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 _SCHEMA = """
@@ -218,6 +221,22 @@ def _json(blob: bytes) -> bytes:
     return blob if blob[:1] == b"{" else zlib.decompress(blob)
 
 
+def stored_record(blob: bytes) -> PubmedRecord:
+    """The record of a stored form (plain or zlib-compressed ``to_dict`` JSON), read trusted:
+    the mirror's own build wrote it.
+
+    Raises:
+        MirrorError: the stored form is unreadable (a damaged store).
+    """
+    try:
+        data = orjson.loads(_json(blob))
+    except orjson.JSONDecodeError:  # integers past 64 bits, which json wrote and reads
+        data = json.loads(_json(blob))
+    except zlib.error as exc:
+        raise MirrorError(f"a stored record is damaged: {exc}") from exc
+    return record_from_dict(data, trusted=True)
+
+
 def _fts_terms(text: str) -> list[str]:
     return ['"' + word + '"' for word in _WORD.findall(text.lower()) if len(word) > 1]
 
@@ -282,16 +301,48 @@ class Mirror:
             InvalidIdentifier: an input is not a PMID.
             MirrorError: the store cannot be read.
         """
-        wanted = sorted({int(PMID(p).value) for p in pmids})
-        found: dict[PMID, PubmedRecord] = {}
-        for chunk in _chunks(wanted, _CHUNK):
+        keys = sorted({PMID(p).value for p in pmids})
+        return {PMID(key): record for key, record in self.records_by_key(keys).items()}
+
+    def records_by_key(self, keys: Sequence[str]) -> dict[str, PubmedRecord]:
+        """The records held among normalized PMIDs (``PMID.value`` strings), by the same keys.
+
+        The bulk path of the Enricher, which has the keys normalized already: one query per
+        chunk of keys, and each record read trusted (our own build wrote it).
+
+        Raises:
+            MirrorError: the store cannot be read.
+        """
+        return {key: stored_record(blob) for key, blob in self.stored_by_key(keys).items()}
+
+    def stored_by_key(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The stored forms of the records held among normalized PMIDs, by the same keys,
+        for :func:`stored_record` to read one at a time as they are used (a record built
+        only when the caller reaches it dies young, which spares the garbage collector).
+
+        Raises:
+            MirrorError: the store cannot be read.
+        """
+        found: dict[str, bytes] = {}
+        for chunk in _chunks([int(key) for key in keys], _CHUNK):
             marks = ",".join("?" * len(chunk))
             rows = self._query(f"SELECT pmid, data FROM records WHERE pmid IN ({marks})", chunk)  # noqa: S608 - only placeholders
             for pmid, blob in rows:
-                found[PMID(pmid)] = record_from_dict(
-                    json.loads(_json(blob)), trusted=True
-                )  # our own build wrote it
+                found[str(pmid)] = blob
         return found
+
+    def deleted_among(self, keys: Sequence[str]) -> list[str]:
+        """Those of normalized PMIDs (``PMID.value`` strings) that an update file deleted.
+
+        Raises:
+            MirrorError: the store cannot be read.
+        """
+        gone: list[str] = []
+        for chunk in _chunks([int(key) for key in keys], _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(f"SELECT pmid FROM deleted WHERE pmid IN ({marks})", chunk)  # noqa: S608 - only placeholders
+            gone.extend(str(row[0]) for row in rows)
+        return gone
 
     def get_json(self, pmids: Iterable[PMID | str | int]) -> dict[PMID, bytes]:
         """The stored ``to_dict`` JSON (UTF-8) of the records held, without building records.
@@ -380,8 +431,12 @@ class Mirror:
 
     @property
     def as_of(self) -> date | None:
-        """The date of the last file applied (its modification date, as NCBI served it)."""
+        """The date the mirror holds PubMed as of: that of the last file applied (its
+        modification date, as NCBI served it), else the day it was last built; None when
+        neither is known (a store built before builds were dated, with undated files)."""
         rows = self._query("SELECT day FROM files ORDER BY seq DESC LIMIT 1")
+        if not rows or rows[0][0] is None:
+            rows = self._query(f"SELECT value FROM meta WHERE key = '{BUILT_KEY}'")  # noqa: S608 - a constant
         if not rows or rows[0][0] is None:
             return None
         return date.fromisoformat(rows[0][0])

@@ -4,6 +4,7 @@ comes back once and in order, negatives are remembered, errors are not."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -386,3 +387,43 @@ def test_a_failed_esummary_check_leaves_absent_pmids_as_errors(
     (result,) = make_enricher(max_attempts=1).fetch(["99000009"])
     assert result.status == "error"
     assert result.error is not None
+
+
+def test_a_fetched_record_says_it_came_from_eutils_today(
+    mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher]
+) -> None:
+    """A record fetched now is sourced ``eutils`` as of today's UTC date."""
+    mocked.add_callback(responses.GET, EFETCH, callback=PubMed({"99000001"}))
+    before = datetime.now(tz=UTC).date()
+    (result,) = make_enricher().fetch(["99000001"])
+    assert (result.status, result.source) == ("found", "eutils")
+    assert result.as_of is not None
+    assert before <= result.as_of <= datetime.now(tz=UTC).date()
+
+
+def test_a_cached_record_says_it_came_from_the_cache_as_of_when_it_was_stored(
+    mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher], tmp_path: Path
+) -> None:
+    """Served again from the cache, a record and a known absence carry the day stored."""
+    stored_at = datetime(2024, 3, 9, 12, tzinfo=UTC).timestamp()
+    cache = SqliteCache(tmp_path / "c.sqlite3", clock=lambda: stored_at)
+    PubMed({"99000001"}).serve(mocked)
+    enricher = make_enricher(cache)
+    list(enricher.fetch(["99000001", "99000002"]))
+    again = list(enricher.fetch(["99000001", "99000002"]))
+    assert [(r.status, r.source, r.as_of) for r in again] == [
+        ("found", "cache", date(2024, 3, 9)),
+        ("not_found", "cache", date(2024, 3, 9)),
+    ]
+    cache.close()
+
+
+def test_an_unanswered_pmid_has_no_source(
+    mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher]
+) -> None:
+    """An invalid input and an offline miss name no source and no date."""
+    results = list(make_enricher(offline=True).fetch(["not a pmid", "99000001"]))
+    assert [(r.status, r.source, r.as_of) for r in results] == [
+        ("invalid", None, None),
+        ("offline_miss", None, None),
+    ]

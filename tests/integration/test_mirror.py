@@ -10,14 +10,17 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from pubenrich import Article, Config, Enricher, MirrorError, NoCache
+from pubenrich import Article, Config, DeletedCitation, Enricher, MirrorError, NoCache
 from pubenrich.mirror import BuildProgress, Mirror, build, parse_file
+from pubenrich.mirror.store import STORE_NAME
 from pubenrich.testing.fake_ncbi import FakeNcbi, SyntheticRecord, SyntheticUniverse
 from pubenrich.testing.mirror_files import revised, write_pmc_ids, write_pubmed_file
 
@@ -237,15 +240,137 @@ def test_the_enricher_answers_from_the_mirror_with_no_request(mirror: Mirror) ->
 
 
 def test_the_enricher_asks_ncbi_only_for_what_the_mirror_lacks(mirror: Mirror) -> None:
-    """A PMID beyond the mirror and a PMID it deleted go to E-utilities; the rest do not."""
+    """A PMID beyond the mirror goes to E-utilities and says so; the held one does not."""
     held = RECORDS[0].pmid
     beyond = RECORDS[70].pmid
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=mirror) as enricher:
+            results = {r.input: r for r in enricher.fetch([held, beyond])}
+        assert fake.stats.snapshot()["ids_served"] == 1
+    assert {k: (r.status, r.source) for k, r in results.items()} == {
+        held: ("found", "mirror"),
+        beyond: ("found", "eutils"),
+    }
+
+
+def test_a_pmid_deleted_by_an_update_file_is_answered_deleted_with_no_request(
+    mirror: Mirror,
+) -> None:
+    """The mirror knows its deletions: fetch says ``deleted``, enrich ``not_found``, no ask."""
     deleted = RECORDS[10].pmid
     with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
         config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
         with Enricher(config, NoCache(), mirror=mirror) as enricher:
-            results = {r.input: r for r in enricher.fetch([held, beyond, deleted])}
-        assert fake.stats.snapshot()["ids_served"] == 2
-    assert {k: r.status for k, r in results.items()} == dict.fromkeys(
-        [held, beyond, deleted], "found"
+            (fetched,) = enricher.fetch([deleted])
+            (enriched,) = enricher.enrich([f"PMID: {deleted}"])
+        assert fake.stats.requests == {}
+    assert (fetched.status, fetched.source, fetched.as_of) == ("deleted", "mirror", mirror.as_of)
+    assert isinstance(fetched.record, DeletedCitation)
+    assert [p.value for p in fetched.record.pmids] == [deleted]
+    assert enriched.status == "not_found"
+
+
+def _date_files(series: Path, day: date) -> None:
+    noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC).timestamp()
+    for path in series.glob("*/pubmed*.xml.gz"):
+        os.utime(path, (noon, noon))
+
+
+def test_records_from_the_mirror_carry_the_date_of_its_last_update_file(series: Path) -> None:
+    """Fetch and enrich from the mirror say ``mirror``, as of the last applied file's date."""
+    _date_files(series, date(2025, 1, 15))
+    build(series, processes=1)
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=series) as enricher:
+            (fetched,) = enricher.fetch([RECORDS[3].pmid])
+            (enriched,) = enricher.enrich([{"pmid": RECORDS[3].pmid}])
+        assert fake.stats.requests == {}
+    assert (fetched.status, fetched.source, fetched.as_of) == (
+        "found",
+        "mirror",
+        date(2025, 1, 15),
     )
+    assert (enriched.status, enriched.source, enriched.as_of) == (
+        "enriched",
+        "mirror",
+        date(2025, 1, 15),
+    )
+    assert (enriched.to_dict()["source"], enriched.to_dict()["as_of"]) == ("mirror", "2025-01-15")
+
+
+def test_an_enriched_record_from_eutils_says_so(mirror: Mirror) -> None:
+    """A paper the mirror lacks is enriched from E-utilities and sourced ``eutils``."""
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=mirror) as enricher:
+            (enriched,) = enricher.enrich([{"pmid": RECORDS[70].pmid}])
+    assert (enriched.status, enriched.source) == ("enriched", "eutils")
+    assert enriched.as_of == datetime.now(tz=UTC).date()
+
+
+def test_the_mirror_falls_back_to_its_build_date_when_files_carry_none(series: Path) -> None:
+    """With no file dated, ``as_of`` is the day of the last build."""
+    build(series, processes=1)
+    with sqlite3.connect(series / STORE_NAME) as conn:
+        conn.execute("UPDATE files SET day = NULL")
+    conn.close()
+    with Mirror(series) as opened:
+        assert opened.as_of == datetime.now(tz=UTC).date()
+
+
+def test_convert_answers_pmcids_dois_and_pmids_from_the_mirror_with_no_request(
+    mirror: Mirror,
+) -> None:
+    """Ids of records the mirror holds map to one another with no request, sourced mirror."""
+    rec = next(r for r in RECORDS[:30] if r.pmcid and r.doi and r.pmid != RECORDS[5].pmid)
+    assert rec.pmcid is not None
+    assert rec.doi is not None
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=mirror) as enricher:
+            results = list(enricher.convert([rec.pmcid, rec.doi.upper(), rec.pmid]))
+        assert fake.stats.requests == {}
+    assert [(r.status, r.source) for r in results] == [("found", "mirror")] * 3
+    assert {(str(r.pmid), str(r.pmcid), str(r.doi).lower()) for r in results} == {
+        (rec.pmid, rec.pmcid, rec.doi.lower())
+    }
+    assert [r.input for r in results] == [rec.pmcid, rec.doi.upper(), rec.pmid]
+
+
+def test_convert_asks_idconv_for_what_the_mirror_cannot_map(mirror: Mirror) -> None:
+    """A PMCID the mirror does not know goes to the PMC ID converter, sourced eutils."""
+    unknown = next(r for r in RECORDS[60:] if r.pmcid)
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=mirror) as enricher:
+            (result,) = enricher.convert([unknown.pmcid])
+        assert sum(fake.stats.requests.values()) == 1
+    assert (result.status, str(result.pmid), result.source) == ("found", unknown.pmid, "eutils")
+
+
+def test_enrich_by_doi_resolves_through_the_mirror_with_no_request(mirror: Mirror) -> None:
+    """A DOI the mirror holds resolves to its record, all from the mirror."""
+    rec = next(r for r in RECORDS[:30] if r.doi and r.pmid != RECORDS[10].pmid)
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=mirror) as enricher:
+            (enriched,) = enricher.enrich([f"doi: {rec.doi}"])
+        assert fake.stats.requests == {}
+    assert (enriched.status, enriched.pmid, enriched.source) == ("enriched", rec.pmid, "mirror")
+    assert enriched.route.method == "doi"
+
+
+def test_an_unreadable_mirror_record_is_fetched_from_eutils(series: Path) -> None:
+    """A damaged stored record is a miss: E-utilities answer for it."""
+    build(series, processes=1)
+    with sqlite3.connect(series / STORE_NAME) as conn:
+        conn.execute("UPDATE records SET data = x'00ff' WHERE pmid = ?", (int(RECORDS[2].pmid),))
+    conn.close()
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=series) as enricher:
+            (result,) = enricher.fetch([RECORDS[2].pmid])
+        assert fake.stats.snapshot()["ids_served"] == 1
+    assert (result.status, result.source) == ("found", "eutils")

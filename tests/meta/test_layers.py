@@ -45,7 +45,7 @@ OWNERS: dict[str, set[str]] = {
     "responses": {"testing"},
     "tenacity": {"retry"},
     "sqlite3": {"cache", "mirror"},
-    "orjson": {"cache"},
+    "orjson": {"cache", "mirror"},
     "Bio": {"medline"},
     "socket": {"testing"},
     "http.server": {"testing"},

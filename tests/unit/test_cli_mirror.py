@@ -73,4 +73,6 @@ def test_the_pubenrich_command_builds_and_answers_from_a_mirror(tmp_path: Path) 
     pmid = UNIVERSE.pmids()[0]
     fetched = pubenrich("fetch", pmid, "--mirror", target, "--offline", "--no-cache")
     assert fetched.returncode == 0, fetched.stderr
-    assert json.loads(fetched.stdout)["record"]["pmid"] == pmid
+    row = json.loads(fetched.stdout)
+    assert (row["record"]["pmid"], row["source"]) == (pmid, "mirror")
+    assert row["as_of"] is not None
