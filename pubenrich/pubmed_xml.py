@@ -4,9 +4,11 @@ Each top-level record is found by its closing tag in the bytes, read in 1 MiB ch
 parsed alone by lxml; any document shape beyond NCBI's plain one goes from that point to lxml's
 ``iterparse``, which reports the end of each record, whose subtree is walked once and cleared
 with the siblings already handed out. Either way memory stays flat in the number of records,
-and both paths read every fixture and NCBI sample the same (a test checks). The parser never loads a DTD or an external entity, whatever the
-DOCTYPE says (``no_network``, ``load_dtd=False``, ``resolve_entities=False``): NCBI moves to a
-new dated DTD every year, and a parser that needs it offline breaks. libxml2's own limits stop
+and both paths read every fixture and NCBI sample the same (a test checks).
+
+The parser never loads a DTD or an external entity, whatever the DOCTYPE says
+(``no_network``, ``load_dtd=False``, ``resolve_entities=False``): NCBI moves to a new dated DTD
+every year, and a parser that needs it offline breaks. libxml2's own limits stop
 entity-expansion bombs. Chosen over ``Bio.Entrez`` (which fetches unbundled DTDs) and the
 standard library by measurement: see ``benchmarks/bench_parse.py``.
 
