@@ -12,7 +12,9 @@ them and cached answers cost nothing:
 4. citations with journal, year, volume or page and an author go through ECitMatch, 50 to a
    request, and the match is checked by scoring the record against the citation;
 5. the rest are searched with their cues (see :mod:`pubenrich.scoring`), candidates are
-   fetched together and scored, and only a clear winner above the bar is accepted.
+   fetched together and scored, and only a clear winner above the bar is accepted; with a
+   mirror, its title index is searched first, and only what it does not settle goes to
+   ESearch.
 """
 
 from __future__ import annotations
@@ -113,6 +115,20 @@ def _parallel(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R 
         return [guarded(item) for item in items]
     with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
         return list(pool.map(guarded, items))
+
+
+def _weigh(job: _Job, pmids: Iterable[str], records: dict[str, FetchResult], query: str) -> None:
+    """Score the records a search found; accept a clear winner above the bar."""
+    for pmid in pmids:
+        record = records[pmid].record if pmid in records else None
+        if isinstance(record, Article | BookArticle) and pmid not in job.candidates:
+            job.candidates[pmid] = Candidate.of(record, score_record(job.citation.cues, record))
+    ranked = sorted(job.candidates.values(), key=lambda c: -c.score.total)
+    if ranked and ranked[0].score.total >= ACCEPT_SCORE:
+        runner_up = ranked[1].score.total if len(ranked) > 1 else 0.0
+        if ranked[0].score.total - runner_up >= ACCEPT_MARGIN:
+            job.pmid, job.method = ranked[0].pmid, "search"
+            job.query, job.score = query, ranked[0].score.total
 
 
 def _record_dois(record: Article | BookArticle) -> set[str]:
@@ -348,6 +364,9 @@ class Resolver:
             and not (job.citation.doi or job.citation.pmcid)
             and searchable(job.citation.cues)
         ]
+        if self.fetcher.mirror is not None and pending:
+            self._search_mirror(pending, records, refresh)
+            pending = [job for job in pending if job.open and job.error is None]
         plans = {id(job): search_terms(job.citation.cues) for job in pending}
         stage = 0
         while pending:
@@ -365,20 +384,36 @@ class Resolver:
                     job.fail(ids, f"search {label}: {type(ids).__name__}")
                     continue
                 job.steps.append(f"search {label}: {len(ids)} hits")
-                for pmid in ids:
-                    record = records[pmid].record if pmid in records else None
-                    if isinstance(record, Article | BookArticle) and pmid not in job.candidates:
-                        job.candidates[pmid] = Candidate.of(
-                            record, score_record(job.citation.cues, record)
-                        )
-                ranked = sorted(job.candidates.values(), key=lambda c: -c.score.total)
-                if ranked and ranked[0].score.total >= ACCEPT_SCORE:
-                    runner_up = ranked[1].score.total if len(ranked) > 1 else 0.0
-                    if ranked[0].score.total - runner_up >= ACCEPT_MARGIN:
-                        job.pmid, job.method = ranked[0].pmid, "search"
-                        job.query, job.score = term, ranked[0].score.total
+                _weigh(job, ids, records, term)
             pending = [job for job in pending if job.open and job.error is None]
             stage += 1
+
+    def _search_mirror(
+        self, jobs: list[_Job], records: dict[str, FetchResult], refresh: bool
+    ) -> None:
+        """Titles first through the mirror's full-text index: no request when it holds the paper.
+
+        The hits are scored against the citation like ESearch's, by the same bar; a citation
+        the mirror settles sends no search to PubMed, one it does not goes on to ESearch (the
+        paper may be newer than the mirror).
+        """
+        mirror = self.fetcher.mirror
+        assert mirror is not None
+        asked: list[tuple[_Job, list[str]]] = []
+        for job in jobs:
+            cues = job.citation.cues
+            if not cues.title:
+                continue
+            first = cues.authors[0].last_name if cues.authors else None
+            hits = mirror.search_title(cues.title, author=first, limit=SEARCH_RETMAX)
+            if not hits and first:
+                hits = mirror.search_title(cues.title, limit=SEARCH_RETMAX)
+            asked.append((job, [hit.pmid.value for hit in hits]))
+        wanted = dict.fromkeys(p for _, pmids in asked for p in pmids if p not in records)
+        records.update(self._records(wanted, refresh))
+        for job, pmids in asked:
+            job.steps.append(f"mirror title search: {len(pmids)} hits")
+            _weigh(job, pmids, records, "mirror title search")
 
     def _search_terms(
         self, terms: list[str], refresh: bool

@@ -374,3 +374,36 @@ def test_an_unreadable_mirror_record_is_fetched_from_eutils(series: Path) -> Non
             (result,) = enricher.fetch([RECORDS[2].pmid])
         assert fake.stats.snapshot()["ids_served"] == 1
     assert (result.status, result.source) == ("found", "eutils")
+
+
+def _cues_of(rec: SyntheticRecord) -> dict[str, object]:
+    first = rec.authors[0]
+    return {"title": rec.title, "authors": [f"{first.last} {first.initials}"], "year": rec.year}
+
+
+def test_a_citation_without_ids_is_found_by_the_mirror_title_search_with_no_request(
+    mirror: Mirror,
+) -> None:
+    """Title, first author and year: the mirror's title index settles it, no ESearch."""
+    rec = RECORDS[3]
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=mirror) as enricher:
+            (enriched,) = enricher.enrich([_cues_of(rec)])
+        assert fake.stats.requests == {}
+    assert (enriched.status, enriched.pmid, enriched.source) == ("enriched", rec.pmid, "mirror")
+    assert (enriched.route.method, enriched.route.query) == ("search", "mirror title search")
+    assert "mirror title search: " in " ".join(enriched.route.steps)
+
+
+def test_a_citation_the_mirror_does_not_hold_goes_on_to_esearch(mirror: Mirror) -> None:
+    """A paper newer than the mirror: its title search finds no clear winner, ESearch does."""
+    rec = RECORDS[70]
+    with FakeNcbi(UNIVERSE, enforce_rate=False) as fake:
+        config = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
+        with Enricher(config, NoCache(), mirror=mirror) as enricher:
+            (enriched,) = enricher.enrich([_cues_of(rec)])
+        assert fake.stats.requests.get("esearch", 0) >= 1
+    assert (enriched.status, enriched.pmid, enriched.source) == ("enriched", rec.pmid, "eutils")
+    assert enriched.route.method == "search"
+    assert enriched.route.query != "mirror title search"
