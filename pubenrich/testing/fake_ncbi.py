@@ -147,6 +147,7 @@ class SyntheticUniverse:
         self.seed = seed
         self.first_pmid = first_pmid
         self._cache: dict[int, SyntheticRecord | None] = {}
+        self._all: tuple[SyntheticRecord, ...] | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -214,11 +215,20 @@ class SyntheticUniverse:
         return [str(n) for n in span if self.record(n) is not None]
 
     def records(self) -> Iterable[SyntheticRecord]:
-        """Every known record, ascending by PMID."""
-        for n in range(self.first_pmid, self.first_pmid + self.size):
-            rec = self.record(n)
-            if rec is not None:
-                yield rec
+        """Every known record, ascending by PMID.
+
+        Built once, under the lock, and then read without it: the fake's searches scan every
+        record, and several at once each taking the lock per record queued past a client's
+        read timeout when the machine was slow.
+        """
+        with self._lock:
+            if self._all is None:
+                span = range(self.first_pmid, self.first_pmid + self.size)
+                for n in span:
+                    if n not in self._cache:
+                        self._cache[n] = self._build(n)
+                self._all = tuple(rec for n in span if (rec := self._cache[n]) is not None)
+            return iter(self._all)
 
     def pmid_for_doi(self, doi: str) -> str | None:
         """The PMID whose DOI is ``doi`` (any case), or ``None``."""
