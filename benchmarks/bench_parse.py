@@ -5,17 +5,20 @@ Usage: python benchmarks/bench_parse.py [N] [--runs K]    (default 10000 records
 The body is built from the real PubMed samples in ../shared/ncbi-samples when present (records
 renumbered to distinct PMIDs), else from the project's hand-built fixture. Both parsers read the
 same bytes in the same run; the DOCTYPE names pubmed_250101.dtd, which biopython bundles, so
-Bio.Entrez needs no network. Each parser reads the body K times, alternating, and their medians
-are compared (Bio.Entrez's time varies from run to run with the memory its whole-document tree
-takes). Peak memory is measured with tracemalloc while streaming.
+Bio.Entrez needs no network. Each parser reads the body K times, alternating, each time in a
+fresh process of its own, and their medians are compared. Peak memory is measured with
+tracemalloc while streaming.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import re
 import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -60,10 +63,33 @@ def body(n: int) -> bytes:
     return HEAD + b"".join(parts) + b"</PubmedArticleSet>"
 
 
-def timed(label: str, n: int, run: Callable[[], int]) -> float:
+PARSERS: dict[str, tuple[str, Callable[[bytes], int]]] = {
+    "ours": ("pubenrich.parse_pubmed_xml", lambda data: sum(1 for _ in parse_pubmed_xml(data))),
+    "entrez": ("Bio.Entrez.read", lambda data: len(Entrez.read(io.BytesIO(data))["PubmedArticle"])),
+}
+
+
+def child(which: str, n: int) -> None:
+    """Time one parse in this (fresh) process; print seconds and the record count."""
+    data = body(n)
+    gc.collect()
     started = time.perf_counter()
-    count = run()
-    elapsed = time.perf_counter() - started
+    count = PARSERS[which][1](data)
+    print(f"{time.perf_counter() - started} {count}")
+
+
+def timed(which: str, n: int) -> float:
+    """One parse of the body in a child process of its own, so that neither parser runs in the
+    heap the other left behind (Bio.Entrez's whole-document tree slowed the parse that followed
+    it in the same process by up to 30%)."""
+    out = subprocess.run(
+        [sys.executable, __file__, str(n), "--child", which],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    elapsed, count = float(out[0]), int(out[1])
+    label = PARSERS[which][0]
     print(f"{label:<28} {count:>7,} records  {elapsed:7.2f} s  {n / elapsed:>9,.0f} records/s")
     return elapsed
 
@@ -81,26 +107,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", choices=sorted(PARSERS), help=argparse.SUPPRESS)
     args = parser.parse_args()
     n = args.n
+    if args.child:
+        child(args.child, n)
+        return
     data = body(n)
     print(f"body: {n:,} records, {len(data) / 2**20:.1f} MiB, from {len(source_records())} sources")
     ours: list[float] = []
     theirs: list[float] = []
     for _ in range(args.runs):
-        ours.append(
-            timed("pubenrich.parse_pubmed_xml", n, lambda: sum(1 for _ in parse_pubmed_xml(data)))
-        )
+        ours.append(timed("ours", n))
         try:
-            theirs.append(
-                timed(
-                    "Bio.Entrez.read",
-                    n,
-                    lambda: len(Entrez.read(io.BytesIO(data))["PubmedArticle"]),
-                )
-            )
-        except Exception as exc:
-            print(f"Bio.Entrez.read failed: {type(exc).__name__}: {exc}")
+            theirs.append(timed("entrez", n))
+        except subprocess.CalledProcessError as exc:
+            print(f"Bio.Entrez.read failed: {exc.stderr.strip().splitlines()[-1]}")
             break
     mine = statistics.median(ours)
     print(f"median pubenrich: {n / mine:,.0f} records/s")

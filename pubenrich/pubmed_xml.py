@@ -161,14 +161,16 @@ _CHUNK = 1 << 20
 _LONGEST_PROLOG = 1 << 16
 # A record longer than this without its closing tag goes to iterparse rather than the buffer.
 _LONGEST_RECORD = 64 << 20
-_FRAGMENT_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    huge_tree=False,
-    remove_comments=True,
-    remove_pis=True,
-)
+# Both paths: no DTD, no entity, no network, libxml2's size limits on.
+_SAFE: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+_FRAGMENT_PARSER = etree.XMLParser(**_SAFE)
 
 
 def _scan(stream: IO[bytes], progress: _Progress) -> Generator[PubmedRecord, None, _Chain | None]:
@@ -247,17 +249,7 @@ class _Chain(io.RawIOBase):
 
 def _iterparse(stream: IO[bytes] | io.RawIOBase, progress: _Progress) -> Iterator[PubmedRecord]:
     try:
-        events = etree.iterparse(
-            stream,
-            events=("end",),
-            tag=_TAGS,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        events = etree.iterparse(stream, events=("end",), tag=_TAGS, **_SAFE)
         for _, element in events:
             record = progress.record(element)
             # Free what is parsed: the element, and the siblings already handed out.
