@@ -23,12 +23,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
 import orjson
 
+from pubenrich.closing import Closeable
 from pubenrich.errors import CacheError
 
 __all__ = [
@@ -210,25 +210,7 @@ def _expiry(now: float, ttl: float | None) -> float | None:
     return None if ttl is None else now + ttl
 
 
-class _Base:
-    """Shared context-manager behaviour."""
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-    def __enter__(self) -> Any:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class NoCache(_Base):
+class NoCache(Closeable):
     """A cache that keeps nothing: every read misses."""
 
     def get_many(
@@ -260,7 +242,7 @@ class NoCache(_Base):
         return 0
 
 
-class MemoryCache(_Base):
+class MemoryCache(Closeable):
     """A thread-safe in-process cache with the same semantics as :class:`SqliteCache`.
 
     Values are kept as JSON text, so what a caller reads back is a fresh copy, as from SQLite.
@@ -383,7 +365,7 @@ _FROM_LAYOUT_1 = (
 )
 
 
-class SqliteCache(_Base):
+class SqliteCache(Closeable):
     """A cache in one SQLite file, shared safely by threads and processes.
 
     WAL journaling lets readers and one writer work at once; each ``put_many`` is one short

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from types import TracebackType
 from typing import Any
 
 import attrs
 
 from pubenrich.cache import Cache, SqliteCache, default_cache_path
+from pubenrich.closing import Closeable
 from pubenrich.config import Config
 from pubenrich.cues import Citation, Role
 from pubenrich.eutils import EutilsClient
@@ -50,7 +50,7 @@ class Progress:
         return sum(self.requests.values())
 
 
-class Enricher:
+class Enricher(Closeable):
     """Fetches, converts and enriches, never asking NCBI twice for what it already knows.
 
     Args:
@@ -91,17 +91,6 @@ class Enricher:
 
     def __repr__(self) -> str:
         return f"Enricher({self.client!r}, cache={type(self.cache).__name__})"
-
-    def __enter__(self) -> Enricher:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close what the Enricher created: its client's session and its default cache."""

@@ -28,11 +28,11 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
-from types import TracebackType
 from typing import Any, TypeVar
 
 import attrs
 
+from pubenrich.closing import Closeable
 from pubenrich.config import Config, scrub
 from pubenrich.errors import InvalidIdentifier, NcbiError, OfflineMiss, RateLimited
 from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
@@ -182,7 +182,7 @@ def _ncbi_date(day: date) -> str:
     return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
 
 
-class EutilsClient:
+class EutilsClient(Closeable):
     """A client for NCBI E-utilities and the PMC ID converter.
 
     Use it as a context manager; it owns its HTTP session unless given a transport::
@@ -234,17 +234,6 @@ class EutilsClient:
     def __repr__(self) -> str:
         key = "with key" if self.config.api_key else "without key"
         return f"EutilsClient({self.config.eutils_url!r}, {self._limiter.rate:g}/s, {key})"
-
-    def __enter__(self) -> EutilsClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def requests_sent(self) -> dict[str, int]:

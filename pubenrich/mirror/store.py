@@ -24,12 +24,12 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import attrs
 import orjson
 
+from pubenrich.closing import Closeable
 from pubenrich.errors import MirrorError
 from pubenrich.identifiers import DOI, PMCID, PMID
 from pubenrich.records import Article, BookArticle, PubmedRecord, record_from_dict
@@ -241,7 +241,7 @@ def _fts_terms(text: str) -> list[str]:
     return ['"' + word + '"' for word in _WORD.findall(text.lower()) if len(word) > 1]
 
 
-class Mirror:
+class Mirror(Closeable):
     """A read view of a mirror built by :func:`pubenrich.mirror.build`.
 
     Safe to share between threads (one connection behind a lock).
@@ -268,17 +268,6 @@ class Mirror:
 
     def __repr__(self) -> str:
         return f"Mirror({str(self.directory)!r})"
-
-    def __enter__(self) -> Mirror:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close the store."""

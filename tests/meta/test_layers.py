@@ -10,6 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "pubenrich"
 
 # L0 pure core, L1 I/O, L2 orchestration, L3 edges. DEVELOPERS.md draws the same table.
 LAYERS: dict[str, int] = {
+    "closing": 0,
     "errors": 0,
     "identifiers": 0,
     "records": 0,
