@@ -246,6 +246,7 @@ def _convert(args: argparse.Namespace) -> int:
                 "doi": result.doi and result.doi.value,
                 "error": None if result.error is None else str(result.error),
                 "source": result.source,
+                "as_of": result.as_of.isoformat() if result.as_of else None,
             }
             print(json.dumps(row, ensure_ascii=False))
     return _incomplete(missed, len(ids), "ids not converted")

@@ -133,6 +133,8 @@ class ConvertResult:
         from_cache: the answer came from the cache, with no request.
         source: where the answer (``found`` or ``not_in_pmc``) came from: ``mirror`` (the
             local mirror's id indexes), ``cache`` or ``eutils``; None when there is none.
+        as_of: the date the answer holds for: the mirror's date, the day the cache stored it,
+            or today for the PMC ID converter; None when there is no answer.
     """
 
     input: Any
@@ -144,6 +146,7 @@ class ConvertResult:
     error: PubenrichError | None = attrs.field(default=None, eq=False)
     from_cache: bool = False
     source: RecordSource | None = None
+    as_of: date | None = None
 
 
 def windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -457,7 +460,7 @@ class Fetcher:
         outcomes: dict[tuple[str, str], ConvertResult] = {}
         for namespace, wanted in by_namespace.items():
             if self.mirror is not None:
-                known = self._mirror_mappings(self.mirror, list(wanted.values()))
+                known = self._mirror_mappings(self.mirror, list(wanted.values()), self.mirror.as_of)
                 for key, result in known.items():
                     outcomes[namespace, key] = result
                     del wanted[key]
@@ -471,10 +474,11 @@ class Fetcher:
             for key, entry in hits.items():
                 ident = wanted[key]
                 value = None if entry.negative else entry.value
+                stored = _day(entry.stored_at)
                 if value is None:
-                    outcomes[namespace, key] = _not_in_pmc(ident, from_cache=True)
+                    outcomes[namespace, key] = _not_in_pmc(ident, from_cache=True, as_of=stored)
                 else:
-                    outcomes[namespace, key] = _mapped(ident, value, from_cache=True)
+                    outcomes[namespace, key] = _mapped(ident, value, from_cache=True, as_of=stored)
             misses = [ident for key, ident in wanted.items() if key not in hits]
             if misses and self.config.offline:
                 for ident in misses:
@@ -487,7 +491,9 @@ class Fetcher:
         return outcomes
 
     @staticmethod
-    def _mirror_mappings(mirror: Mirror, idents: Sequence[Identifier]) -> dict[str, ConvertResult]:
+    def _mirror_mappings(
+        mirror: Mirror, idents: Sequence[Identifier], as_of: date | None
+    ) -> dict[str, ConvertResult]:
         """What the mirror maps, by mapping key: the ids of each record it holds that names
         another id (a PMCID or DOI beside its PMID); the rest are left to the cache and idconv.
 
@@ -524,6 +530,7 @@ class Fetcher:
                 pmcid=pmcid,
                 doi=record.doi,
                 source="mirror",
+                as_of=as_of,
             )
         return known
 
@@ -541,8 +548,9 @@ class Fetcher:
                         None, _kind(ident), "error", error=reply
                     )
                 continue
+            today = _today()
             answered = [
-                _from_idconv(by_value[value], record)
+                _from_idconv(by_value[value], record, today)
                 for value, record in zip(values, reply, strict=True)
             ]
             for value, result in zip(values, answered, strict=True):
@@ -628,7 +636,9 @@ def _id_or_none(factory: Callable[[str], T], value: Any) -> T | None:
         return None
 
 
-def _mapped(ident: Identifier, value: Any, *, from_cache: bool = False) -> ConvertResult:
+def _mapped(
+    ident: Identifier, value: Any, *, from_cache: bool = False, as_of: date | None = None
+) -> ConvertResult:
     return ConvertResult(
         None,
         _kind(ident),
@@ -638,10 +648,13 @@ def _mapped(ident: Identifier, value: Any, *, from_cache: bool = False) -> Conve
         doi=_id_or_none(DOI, value.get("doi")),
         from_cache=from_cache,
         source="cache" if from_cache else "eutils",
+        as_of=as_of,
     )
 
 
-def _not_in_pmc(ident: Identifier, *, from_cache: bool = False) -> ConvertResult:
+def _not_in_pmc(
+    ident: Identifier, *, from_cache: bool = False, as_of: date | None = None
+) -> ConvertResult:
     return ConvertResult(
         None,
         _kind(ident),
@@ -651,14 +664,16 @@ def _not_in_pmc(ident: Identifier, *, from_cache: bool = False) -> ConvertResult
         doi=ident if isinstance(ident, DOI) else None,
         from_cache=from_cache,
         source="cache" if from_cache else "eutils",
+        as_of=as_of,
     )
 
 
-def _from_idconv(ident: Identifier, record: IdconvRecord) -> ConvertResult:
+def _from_idconv(ident: Identifier, record: IdconvRecord, today: date) -> ConvertResult:
     if record.error is None and (record.pmcid or (record.pmid and record.doi)):
-        return _mapped(ident, {"pmid": record.pmid, "pmcid": record.pmcid, "doi": record.doi})
+        ids = {"pmid": record.pmid, "pmcid": record.pmcid, "doi": record.doi}
+        return _mapped(ident, ids, as_of=today)
     message = (record.error or "").lower()
     if record.error is None or any(text in message for text in _NOT_IN_PMC):
-        return _not_in_pmc(ident)
+        return _not_in_pmc(ident, as_of=today)
     refused = InvalidIdentifier(_kind(ident), ident.value, f"NCBI: {record.error}")
     return ConvertResult(None, _kind(ident), "invalid", error=refused)

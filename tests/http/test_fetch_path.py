@@ -427,3 +427,32 @@ def test_an_unanswered_pmid_has_no_source(
         ("invalid", None, None),
         ("offline_miss", None, None),
     ]
+
+
+def test_conversions_are_dated_today_from_idconv_and_by_the_stored_day_from_the_cache(
+    mocked: responses.RequestsMock, make_enricher: Callable[..., Enricher], tmp_path: Path
+) -> None:
+    """A conversion holds for the day it was asked; served again, for the day it was stored."""
+    stored_at = datetime(2024, 3, 9, 12, tzinfo=UTC).timestamp()
+    cache = SqliteCache(tmp_path / "c.sqlite3", clock=lambda: stored_at)
+    mocked.add(responses.GET, IDCONV, body=IDCONV_REPLY % ("99000001", "99000002"))
+    enricher = make_enricher(cache)
+    before = datetime.now(tz=UTC).date()
+    first = list(enricher.convert(["99000001", "junk", "99000002"]))
+    after = datetime.now(tz=UTC).date()
+    assert [(r.status, r.source) for r in first] == [
+        ("found", "eutils"),
+        ("invalid", None),
+        ("not_in_pmc", "eutils"),
+    ]
+    assert [r.as_of is not None and before <= r.as_of <= after for r in first] == [
+        True,
+        False,
+        True,
+    ]
+    again = list(enricher.convert(["99000001", "99000002"]))
+    assert [(r.status, r.source, r.as_of) for r in again] == [
+        ("found", "cache", date(2024, 3, 9)),
+        ("not_in_pmc", "cache", date(2024, 3, 9)),
+    ]
+    cache.close()

@@ -333,6 +333,8 @@ def test_convert_answers_pmcids_dois_and_pmids_from_the_mirror_with_no_request(
             results = list(enricher.convert([rec.pmcid, rec.doi.upper(), rec.pmid]))
         assert fake.stats.requests == {}
     assert [(r.status, r.source) for r in results] == [("found", "mirror")] * 3
+    assert mirror.as_of is not None
+    assert [r.as_of for r in results] == [mirror.as_of] * 3
     assert {(str(r.pmid), str(r.pmcid), str(r.doi).lower()) for r in results} == {
         (rec.pmid, rec.pmcid, rec.doi.lower())
     }
