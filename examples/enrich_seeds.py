@@ -17,7 +17,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pubenrich
-from pubenrich.testing.replay import replay
+from pubenrich.testing.replay import ReplayMiss, replay
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "replay" / "seeds.json"
@@ -45,7 +45,10 @@ def summarize(record: pubenrich.EnrichedRecord, name: str) -> list[str]:
     if record.related:
         counts: dict[str, int] = {}
         for item in record.related:
-            counts[f"{item.role} {item.status}"] = counts.get(f"{item.role} {item.status}", 0) + 1
+            # Replay serves only what was recorded; a question it holds no answer to is no
+            # failure of NCBI's, so the summary says which it is.
+            status = "not in the replay file" if isinstance(item.error, ReplayMiss) else item.status
+            counts[f"{item.role} {status}"] = counts.get(f"{item.role} {status}", 0) + 1
         lines.append("  related: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
     return lines
 

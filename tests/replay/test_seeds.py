@@ -96,6 +96,8 @@ def test_example_runs_offline_and_writes_jsonl(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "002_bae0afb84767b308.txt: enriched" in result.stdout
     assert "PMID 25211170  PMCID PMC4206665  DOI 10.1097/ALN.0000000000000446" in result.stdout
+    # the four reference lookups the hand-built file leaves out are named as such, not as errors
+    assert "related: 4 reference not in the replay file, 10 related enriched" in result.stdout
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["status"] for line in lines][2] == "enriched"
     assert len(lines) == 3
