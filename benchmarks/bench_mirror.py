@@ -13,6 +13,7 @@ format, then:
    best), then splits a typed record's cost by stage (microseconds per record).
 
 Usage: ``PYTHONPATH=. python benchmarks/bench_mirror.py [--records 200000] [--keep DIR]``
+(needs ``pip install -e ".[bulk]" pyarrow``: pyarrow only for the Parquet comparison).
 """
 
 from __future__ import annotations
