@@ -232,18 +232,21 @@ class _Chain(io.RawIOBase):
     """The prolog, the unread part of the buffer, then the stream: what iterparse reads."""
 
     def __init__(self, head: bytes, buffered: bytes, stream: IO[bytes]) -> None:
-        self._pending = head + buffered
+        # A view with an offset: re-slicing the bytes at each read would copy what is left of
+        # a buffer of up to _LONGEST_RECORD every time iterparse asks for its next few kB.
+        self._pending = memoryview(head + buffered)
+        self._offset = 0
         self._stream = stream
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, target: Any) -> int:  # Any: the buffer protocol has no public type
-        if not self._pending:
-            self._pending = self._stream.read(len(target))
-        size = min(len(target), len(self._pending))
-        target[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
+        if self._offset == len(self._pending):
+            self._pending, self._offset = memoryview(self._stream.read(len(target))), 0
+        size = min(len(target), len(self._pending) - self._offset)
+        target[:size] = self._pending[self._offset : self._offset + size]
+        self._offset += size
         return size
 
 
