@@ -460,7 +460,7 @@ class Fetcher:
         outcomes: dict[tuple[str, str], ConvertResult] = {}
         for namespace, wanted in by_namespace.items():
             if self.mirror is not None:
-                known = self._mirror_mappings(self.mirror, list(wanted.values()), self.mirror.as_of)
+                known = self._mirror_mappings(self.mirror, list(wanted.values()))
                 for key, result in known.items():
                     outcomes[namespace, key] = result
                     del wanted[key]
@@ -491,9 +491,7 @@ class Fetcher:
         return outcomes
 
     @staticmethod
-    def _mirror_mappings(
-        mirror: Mirror, idents: Sequence[Identifier], as_of: date | None
-    ) -> dict[str, ConvertResult]:
+    def _mirror_mappings(mirror: Mirror, idents: Sequence[Identifier]) -> dict[str, ConvertResult]:
         """What the mirror maps, by mapping key: the ids of each record it holds that names
         another id (a PMCID or DOI beside its PMID); the rest are left to the cache and idconv.
 
@@ -513,6 +511,7 @@ class Fetcher:
                 if found is not None:
                     pmid_of[key] = found.value
         records = mirror.records_by_key(list(dict.fromkeys(pmid_of.values()))) if pmid_of else {}
+        as_of = mirror.as_of if records else None
         known: dict[str, ConvertResult] = {}
         for ident in idents:
             key = mapping_key(ident)[1]

@@ -211,8 +211,7 @@ class SyntheticUniverse:
 
     def pmids(self) -> list[str]:
         """Every known PMID, ascending."""
-        span = range(self.first_pmid, self.first_pmid + self.size)
-        return [str(n) for n in span if self.record(n) is not None]
+        return [rec.pmid for rec in self.records()]
 
     def records(self) -> Iterable[SyntheticRecord]:
         """Every known record, ascending by PMID.
