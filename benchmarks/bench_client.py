@@ -24,7 +24,7 @@ import math
 import time
 
 from pubenrich.config import Config
-from pubenrich.eutils import EutilsClient
+from pubenrich.ncbi.client import EutilsClient
 from pubenrich.testing.fake_ncbi import FakeNcbi, SyntheticUniverse
 
 SIZES = (1_000, 10_000)

@@ -19,7 +19,7 @@ import random
 import time
 
 from pubenrich import Config, Enricher, MemoryCache
-from pubenrich.resolve import DOIS_PER_SEARCH
+from pubenrich.services.resolve import DOIS_PER_SEARCH
 from pubenrich.testing.fake_ncbi import FakeNcbi, SyntheticUniverse
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import attrs
 
 from pubenrich import PMID, Article, parse_pubmed_xml
-from pubenrich.export import FORMATS, write
+from pubenrich.formats.export import FORMATS, write
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "pubmed"
 

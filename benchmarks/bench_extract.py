@@ -1,4 +1,4 @@
-"""Throughput of pubenrich.extract: MB/s on reference-list-like text and on adversarial text.
+"""Throughput of pubenrich.text.extract: MB/s on reference-list-like text and on adversarial text.
 
 Run: ``python benchmarks/bench_extract.py``. The reference-list text (~4 MB) should read at
 40 MB/s or more; the adversarial texts (runs of ``10.``, ``PMC``, ``(``, digits, ``doi:``,

@@ -41,7 +41,7 @@ import pyarrow.parquet as pq
 from pubenrich import Config, Enricher, NoCache
 from pubenrich.mirror import Mirror, build
 from pubenrich.mirror.store import STORE_NAME
-from pubenrich.records import record_from_dict
+from pubenrich.model.records import record_from_dict
 from pubenrich.testing.fake_ncbi import SyntheticUniverse
 from pubenrich.testing.mirror_files import write_pubmed_file
 

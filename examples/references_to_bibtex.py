@@ -22,7 +22,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pubenrich
-from pubenrich.export import bibtex_escape, bibtex_key, to_bibtex, unique_key
+from pubenrich.formats.export import bibtex_escape, bibtex_key, to_bibtex, unique_key
 from pubenrich.testing.replay import replay
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from pubenrich.cache import Cache, CachePolicy, MemoryCache, NoCache, SqliteCache
 from pubenrich.config import Config
-from pubenrich.cues import AuthorCue, Citation, Cues, read_citations
-from pubenrich.enricher import Enricher, Progress, enrich
 from pubenrich.errors import (
     BadRequest,
     CacheError,
@@ -23,8 +21,7 @@ from pubenrich.errors import (
     RateLimited,
     TransportError,
 )
-from pubenrich.eutils import Batch, EutilsClient, JsonBatch
-from pubenrich.export import (
+from pubenrich.formats.export import (
     CSV_COLUMNS,
     DEFAULT_CSV_COLUMNS,
     CsvWriter,
@@ -34,14 +31,12 @@ from pubenrich.export import (
     to_csl_json,
     to_ris,
 )
-from pubenrich.extract import Mention, extract
-from pubenrich.fetch import ConvertResult, FetchResult
-from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
-from pubenrich.medline import parse_medline, to_medline
-from pubenrich.merge import Candidate, Conflict, EnrichedRecord, Route
+from pubenrich.formats.medline import parse_medline, to_medline
+from pubenrich.formats.pubmed_xml import parse_pubmed_xml
 from pubenrich.mirror import Mirror
-from pubenrich.pubmed_xml import parse_pubmed_xml
-from pubenrich.records import (
+from pubenrich.model.enriched import Candidate, Conflict, EnrichedRecord, Route
+from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.model.records import (
     Article,
     Author,
     BookArticle,
@@ -52,7 +47,7 @@ from pubenrich.records import (
     RetractionStatus,
     record_from_dict,
 )
-from pubenrich.replies import (
+from pubenrich.ncbi.classify import (
     CitationMatch,
     CitationQuery,
     IdconvRecord,
@@ -60,6 +55,11 @@ from pubenrich.replies import (
     LinkSet,
     SearchResult,
 )
+from pubenrich.ncbi.client import Batch, EutilsClient, JsonBatch
+from pubenrich.services.enricher import Enricher, Progress, enrich
+from pubenrich.services.records import ConvertResult, FetchResult
+from pubenrich.text.citations import AuthorCue, Citation, Cues, read_citations
+from pubenrich.text.extract import Mention, extract
 
 __version__ = "0.1.0.dev0"
 

@@ -10,12 +10,11 @@ build that stops resumes after the last file applied, and a file applied is neve
 
 from __future__ import annotations
 
-import collections
 import gzip
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,7 +22,9 @@ from typing import IO, Any, Protocol, cast
 
 import attrs
 
+from pubenrich.concurrency import in_order
 from pubenrich.errors import MirrorError, ParseError
+from pubenrich.formats.pubmed_xml import parse_pubmed_xml
 from pubenrich.mirror.files import PMC_IDS, file_day, ordered_files
 from pubenrich.mirror.store import (
     BUILT_KEY,
@@ -34,8 +35,7 @@ from pubenrich.mirror.store import (
     load_pmc_ids,
     record_row,
 )
-from pubenrich.pubmed_xml import parse_pubmed_xml
-from pubenrich.records import DeletedCitation
+from pubenrich.model.records import DeletedCitation
 
 __all__ = ["BuildProgress", "BuildReport", "build", "parse_file"]
 
@@ -136,25 +136,6 @@ class _Now:
         return parse_file(self.path, self.compress)
 
 
-def _in_order(
-    submit: Callable[[str], _Result], paths: Iterable[Path], window: int
-) -> Iterator[tuple[Path, list[Op]]]:
-    """Parse ahead up to ``window`` files, hand results back in file order."""
-    queue: collections.deque[tuple[Path, _Result]] = collections.deque()
-    todo = iter(paths)
-    for path in todo:
-        queue.append((path, submit(str(path))))
-        if len(queue) >= window:
-            break
-    while queue:
-        path, pending = queue.popleft()
-        ops = pending.result()
-        upcoming = next(todo, None)
-        if upcoming is not None:
-            queue.append((upcoming, submit(str(upcoming))))
-        yield path, ops
-
-
 def build(
     directory: str | os.PathLike[str],
     *,
@@ -204,7 +185,9 @@ def build(
             )
         records = deleted = 0
         with _Parser(processes, scheduler, len(todo), compress) as (submit, window):
-            for count, (path, ops) in enumerate(_in_order(submit, todo, window), start=1):
+            for count, (path, ops) in enumerate(
+                in_order(lambda path: submit(str(path)), todo, window), start=1
+            ):
                 stored, removed = apply_file(
                     conn, path.name, position[path.name], file_day(path), ops
                 )

@@ -6,7 +6,7 @@ times faster than filtered Parquet reads, and update files replace and delete si
 which SQLite does in place while a Parquet file must be rewritten. Parquet is about 8 times
 smaller; the store trades disk for lookups. Records are kept as their ``to_dict`` JSON,
 zlib-compressed by default (``build(compress=False)`` keeps plain JSON), and read back with
-:func:`~pubenrich.records.record_from_dict`, so the mirror holds what the parser produced.
+:func:`~pubenrich.model.records.record_from_dict`, so the mirror holds what the parser produced.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ import orjson
 
 from pubenrich.closing import Closeable
 from pubenrich.errors import MirrorError
-from pubenrich.identifiers import DOI, PMCID, PMID
-from pubenrich.records import Article, BookArticle, PubmedRecord, record_from_dict
+from pubenrich.model.identifiers import DOI, PMCID, PMID
+from pubenrich.model.records import Article, BookArticle, PubmedRecord, record_from_dict
 
 __all__ = ["STORE_NAME", "Mirror", "TitleHit", "stored_record"]
 
@@ -337,7 +337,7 @@ class Mirror(Closeable):
         """The stored ``to_dict`` JSON (UTF-8) of the records held, without building records.
 
         The fast path for bulk jobs that write JSON anyway: it skips
-        :func:`~pubenrich.records.record_from_dict`, which costs far more than the lookup.
+        :func:`~pubenrich.model.records.record_from_dict`, which costs far more than the lookup.
 
         Raises:
             InvalidIdentifier: an input is not a PMID.

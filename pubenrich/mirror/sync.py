@@ -19,7 +19,7 @@ import attrs
 
 from pubenrich.errors import MirrorError
 from pubenrich.mirror.files import BASELINE, PMC_IDS, UPDATES, check_md5, is_pubmed_file
-from pubenrich.transport import HttpRequest, RequestsTransport, Transport, download_to
+from pubenrich.ncbi.transport import HttpRequest, RequestsTransport, Transport, download_to
 
 __all__ = ["NCBI_FTP", "SyncReport", "sync"]
 

@@ -21,7 +21,7 @@ from ncbi_fakes import (
 )
 
 from pubenrich import CitationQuery, EutilsClient, InvalidIdentifier, TransportError
-from pubenrich.replies import parse_esummary
+from pubenrich.ncbi.classify import parse_esummary
 
 Client = Callable[..., EutilsClient]
 
@@ -358,7 +358,7 @@ def test_offline_mode_sends_nothing(make_client: Client) -> None:
 
 def test_a_transport_given_to_the_client_is_left_open() -> None:
     """The client closes only what it created; a caller's transport stays usable."""
-    from pubenrich.transport import HttpRequest, HttpResponse
+    from pubenrich.ncbi.transport import HttpRequest, HttpResponse
 
     class Recording:
         closed = False

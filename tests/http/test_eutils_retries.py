@@ -18,7 +18,7 @@ from pubenrich import (
     RateLimited,
     TransportError,
 )
-from pubenrich.ratelimit import RateLimiter
+from pubenrich.ncbi.ratelimit import RateLimiter
 
 Client = Callable[..., EutilsClient]
 EFETCH = EUTILS + "efetch.fcgi"

@@ -12,7 +12,7 @@ import responses
 from ncbi_fakes import API_KEY, EUTILS, efetch_body, fixture_bytes
 
 from pubenrich import CitationQuery, Config, EutilsClient, PubenrichError
-from pubenrich.transport import HttpRequest
+from pubenrich.ncbi.transport import HttpRequest
 
 Client = Callable[..., EutilsClient]
 

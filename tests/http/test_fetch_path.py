@@ -23,8 +23,8 @@ from pubenrich import (
     SqliteCache,
 )
 from pubenrich.cache import RECORDS, Cache
-from pubenrich.fetch import Fetcher
-from pubenrich.records import SCHEMA_VERSION
+from pubenrich.model.records import SCHEMA_VERSION
+from pubenrich.services.records import Fetcher
 
 EFETCH = EUTILS + "efetch.fcgi"
 ESUMMARY = EUTILS + "esummary.fcgi"

@@ -7,7 +7,7 @@ import requests
 import responses
 
 from pubenrich import NcbiError, TransportError
-from pubenrich.transport import HttpRequest, RequestsTransport
+from pubenrich.ncbi.transport import HttpRequest, RequestsTransport
 
 URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi"
 

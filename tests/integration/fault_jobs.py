@@ -17,8 +17,8 @@ import attrs
 
 from pubenrich import Config, Enricher, EutilsClient, NoCache, PubenrichError
 from pubenrich.cache import Cache
-from pubenrich.fetch import ConvertResult, FetchResult
-from pubenrich.merge import EnrichedRecord
+from pubenrich.model.enriched import EnrichedRecord
+from pubenrich.services.records import ConvertResult, FetchResult
 from pubenrich.testing.fake_ncbi import FakeNcbi, FaultPlan, SyntheticUniverse
 
 # The client runs on a clock TIME_SCALE times slower than real time (its pacing, retry waits

@@ -20,7 +20,7 @@ from fault_jobs import enrich_inputs
 
 from pubenrich import Config, Enricher, MemoryCache
 from pubenrich.cache import RECORDS, SqliteCache
-from pubenrich.records import SCHEMA_VERSION
+from pubenrich.model.records import SCHEMA_VERSION
 from pubenrich.testing.fake_ncbi import FakeNcbi, SyntheticUniverse
 
 REPO = Path(__file__).resolve().parents[2]

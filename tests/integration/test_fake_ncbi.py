@@ -18,8 +18,8 @@ import pytest
 import requests
 
 from pubenrich.config import Config
-from pubenrich.eutils import EutilsClient
-from pubenrich.replies import CitationQuery, parse_esummary
+from pubenrich.ncbi.classify import CitationQuery, parse_esummary
+from pubenrich.ncbi.client import EutilsClient
 from pubenrich.testing.fake_ncbi import FAULT_KINDS, FakeNcbi, FaultPlan, SyntheticUniverse
 
 UNIVERSE = SyntheticUniverse(size=400, seed=7)

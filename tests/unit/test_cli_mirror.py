@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pubenrich.cli_mirror import add_parser, run
+from pubenrich.cli.mirror import add_parser, run
 from pubenrich.mirror import Mirror
 from pubenrich.testing.fake_ncbi import SyntheticUniverse
 from pubenrich.testing.mirror_files import write_md5, write_pubmed_file

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pubenrich.cli import progress_line
-from pubenrich.enricher import Progress
+from pubenrich.cli.main import progress_line
+from pubenrich.services.enricher import Progress
 
 
 def test_bar_fills_with_the_share_of_inputs_done() -> None:
@@ -34,7 +34,7 @@ def test_a_failure_midway_says_the_output_is_incomplete() -> None:
     import pytest
 
     from pubenrich import EnrichedRecord
-    from pubenrich.cli import _emit, _Failure
+    from pubenrich.cli.main import _emit, _Failure
     from pubenrich.errors import CacheError
 
     def records() -> Iterator[EnrichedRecord]:

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from pubenrich import BadRequest, CitationQuery, NcbiUnavailable, TransportError
-from pubenrich.replies import (
+from pubenrich.ncbi.classify import (
     classify,
     parse_ecitmatch,
     parse_elink,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from pubenrich.cues import AuthorCue, Citation, Cues, read_citations
+from pubenrich.text.citations import AuthorCue, Citation, Cues, read_citations
 
 NUMBERED = """\
 1. Smith J, Doe A. Synthetic record for parser tests: first. J Synth. 2019;12(3):145-56. \

@@ -30,7 +30,7 @@ from pubenrich import (
     parse_pubmed_xml,
     record_from_dict,
 )
-from pubenrich.export import (
+from pubenrich.formats.export import (
     CSV_COLUMNS,
     DEFAULT_CSV_COLUMNS,
     FORMATS,
@@ -43,7 +43,7 @@ from pubenrich.export import (
     to_ris,
     write,
 )
-from pubenrich.records import Abstract, AbstractSection
+from pubenrich.model.records import Abstract, AbstractSection
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SCHEMA = FIXTURES / "csl" / "csl-data.schema.json"

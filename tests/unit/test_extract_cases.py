@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from pubenrich.extract import extract
+from pubenrich.text.extract import extract
 
 P, C, D = "pmid", "pmcid", "doi"
 

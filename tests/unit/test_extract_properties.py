@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pubenrich.extract import extract
-from pubenrich.identifiers import DOI, PMCID, PMID
+from pubenrich.model.identifiers import DOI, PMCID, PMID
+from pubenrich.text.extract import extract
 
 # Text built from the pieces identifiers are made of, so that the extractor's paths run.
 _PIECES = st.sampled_from(

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from pubenrich.extract import extract
+from pubenrich.text.extract import extract
 
 Key = tuple[str, str]
 

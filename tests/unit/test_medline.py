@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from pubenrich import Article, ParseError, PartialDate, parse_medline
-from pubenrich.identifiers import DOI, PMCID, PMID
-from pubenrich.medline import to_medline
-from pubenrich.records import Affiliation, MeshHeading, MeshQualifier
+from pubenrich.formats.medline import to_medline
+from pubenrich.model.identifiers import DOI, PMCID, PMID
+from pubenrich.model.records import Affiliation, MeshHeading, MeshQualifier
 
 NBIB = Path(__file__).resolve().parents[1] / "fixtures" / "medline" / "synthetic.nbib"
 

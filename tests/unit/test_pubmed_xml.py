@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pubenrich import Article, DeletedCitation, ParseError, parse_pubmed_xml, record_from_dict
-from pubenrich.pubmed_xml import parse_medline_date
+from pubenrich.formats.pubmed_xml import parse_medline_date
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "pubmed" / "synthetic_features.xml"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from pubenrich import Article, BookArticle, DeletedCitation, parse_pubmed_xml
-from pubenrich.identifiers import DOI, PMCID, PMID
-from pubenrich.pubmed_xml import parse_medline_date
-from pubenrich.records import (
+from pubenrich.formats.pubmed_xml import parse_medline_date
+from pubenrich.model.identifiers import DOI, PMCID, PMID
+from pubenrich.model.records import (
     AbstractSection,
     Affiliation,
     ArticleId,

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pubenrich import Article, ParseError, parse_pubmed_xml, pubmed_xml
-from pubenrich.records import PubmedRecord
+from pubenrich import Article, ParseError, parse_pubmed_xml
+from pubenrich.formats import pubmed_xml
+from pubenrich.model.records import PubmedRecord
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pubmed"
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "ncbi-samples"
@@ -161,7 +162,7 @@ def test_a_missing_end_of_set_is_an_error() -> None:
 
 def test_constructors_refuse_classes_that_validate() -> None:
     """The parser's fast constructors are for unvalidated types only."""
-    from pubenrich.records import PartialDate
+    from pubenrich.model.records import PartialDate
 
     with pytest.raises(TypeError, match="validates"):
         pubmed_xml._maker(PartialDate)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from pubenrich.ratelimit import RateLimiter
+from pubenrich.ncbi.ratelimit import RateLimiter
 
 
 class TickingClock:

@@ -21,7 +21,7 @@ from pubenrich import (
     parse_pubmed_xml,
     record_from_dict,
 )
-from pubenrich.records import SCHEMA_VERSION, PubmedRecord
+from pubenrich.model.records import SCHEMA_VERSION, PubmedRecord
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "pubmed" / "synthetic_features.xml"
 

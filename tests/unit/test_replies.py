@@ -15,7 +15,7 @@ from pubenrich import (
     RateLimited,
     TransportError,
 )
-from pubenrich.replies import (
+from pubenrich.ncbi.classify import (
     build_bdata,
     classify,
     decode_json,

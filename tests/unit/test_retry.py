@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from pubenrich import BadRequest, NcbiUnavailable, ParseError, RateLimited, TransportError
-from pubenrich.retry import Retrier, RetryPolicy
+from pubenrich.ncbi.retry import Retrier, RetryPolicy
 
 
 class Clock:
@@ -127,7 +127,7 @@ def test_retry_after_sets_a_floor_on_the_wait() -> None:
 
 def test_each_retry_is_logged_with_extra_fields(caplog: pytest.LogCaptureFixture) -> None:
     """One warning per retry with endpoint, attempt, wait, error class and status."""
-    caplog.set_level(logging.WARNING, logger="pubenrich.retry")
+    caplog.set_level(logging.WARNING, logger="pubenrich.ncbi.retry")
     retrier(Clock()).call(failing(NcbiUnavailable("busy", status=503)), what="efetch")
     (record,) = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert (record.endpoint, record.attempt, record.wait_seconds) == ("efetch", 1, 0.5)  # type: ignore[attr-defined]
@@ -136,7 +136,7 @@ def test_each_retry_is_logged_with_extra_fields(caplog: pytest.LogCaptureFixture
 
 def test_giving_up_is_logged_as_an_error(caplog: pytest.LogCaptureFixture) -> None:
     """When the bounds run out, an error line says after how many attempts."""
-    caplog.set_level(logging.ERROR, logger="pubenrich.retry")
+    caplog.set_level(logging.ERROR, logger="pubenrich.ncbi.retry")
     with pytest.raises(TransportError):
         retrier(Clock(), max_attempts=2).call(
             failing(TransportError("a"), TransportError("b")), what="esummary"

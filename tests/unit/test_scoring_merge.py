@@ -6,11 +6,11 @@ import attrs
 import pytest
 
 from pubenrich import PMID, Article, Author, Journal, PartialDate
-from pubenrich.cues import AuthorCue, Citation, Cues
 from pubenrich.errors import InvalidIdentifier, InvalidInput
-from pubenrich.inputs import read_input
-from pubenrich.merge import EnrichedRecord, compare
-from pubenrich.scoring import (
+from pubenrich.model.enriched import EnrichedRecord, compare
+from pubenrich.text.citations import AuthorCue, Citation, Cues
+from pubenrich.text.inputs import read_input
+from pubenrich.text.scoring import (
     ACCEPT_SCORE,
     AMBIGUOUS_SCORE,
     score_record,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pubenrich.cues import Citation, read_citations
+from pubenrich.text.citations import Citation, read_citations
 
 
 def _read(seeds_dir: Path, prefix: str) -> list[Citation]:

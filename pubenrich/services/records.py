@@ -36,13 +36,12 @@ from pubenrich.errors import (
     PubenrichError,
     TransportError,
 )
-from pubenrich.eutils import EutilsClient
-from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
-from pubenrich.merge import RecordSource
+from pubenrich.formats.pubmed_xml import parse_pubmed_xml
 from pubenrich.mirror import Mirror
 from pubenrich.mirror.store import stored_record
-from pubenrich.pubmed_xml import parse_pubmed_xml
-from pubenrich.records import (
+from pubenrich.model.enriched import RecordSource
+from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.model.records import (
     SCHEMA_VERSION,
     Article,
     BookArticle,
@@ -50,7 +49,8 @@ from pubenrich.records import (
     PubmedRecord,
     record_from_dict,
 )
-from pubenrich.replies import IdconvRecord, parse_esummary
+from pubenrich.ncbi.classify import IdconvRecord, parse_esummary
+from pubenrich.ncbi.client import EutilsClient
 
 __all__ = [
     "ConvertResult",

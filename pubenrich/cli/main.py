@@ -28,15 +28,16 @@ from typing import IO, Any
 
 import attrs
 
-from pubenrich import __version__, cli_mirror
+from pubenrich import __version__
 from pubenrich.cache import Cache, NoCache, SqliteCache, default_cache_path
+from pubenrich.cli import mirror as cli_mirror
 from pubenrich.config import Config
-from pubenrich.cues import read_citations
-from pubenrich.enricher import Enricher, Progress
 from pubenrich.errors import PubenrichError
-from pubenrich.export import FORMATS, CsvWriter, write
-from pubenrich.merge import EnrichedRecord
-from pubenrich.records import Article, BookArticle
+from pubenrich.formats.export import FORMATS, CsvWriter, write
+from pubenrich.model.enriched import EnrichedRecord
+from pubenrich.model.records import Article, BookArticle
+from pubenrich.services.enricher import Enricher, Progress
+from pubenrich.text.citations import read_citations
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1

@@ -15,11 +15,11 @@ from typing import Any, Literal
 
 import attrs
 
-from pubenrich.cues import Citation, Cues, Role
 from pubenrich.errors import PubenrichError
-from pubenrich.identifiers import DOI
-from pubenrich.records import Article, BookArticle
-from pubenrich.scoring import (
+from pubenrich.model.identifiers import DOI
+from pubenrich.model.records import Article, BookArticle
+from pubenrich.text.citations import Citation, Cues, Role
+from pubenrich.text.scoring import (
     JOURNAL_PREFIX,
     Score,
     journal_score,

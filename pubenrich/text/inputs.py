@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 
-from pubenrich.cues import AuthorCue, Citation, Cues, read_citations
 from pubenrich.errors import InvalidIdentifier, InvalidInput, PubenrichError
-from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
-from pubenrich.records import Article, BookArticle
-from pubenrich.scoring import searchable
+from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.model.records import Article, BookArticle
+from pubenrich.text.citations import AuthorCue, Citation, Cues, read_citations
+from pubenrich.text.scoring import searchable
 
 __all__ = ["ReadInput", "read_input"]
 

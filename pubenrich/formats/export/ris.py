@@ -7,9 +7,9 @@ record and ``ER`` closes it. The specification ends lines with CR LF, so this mo
 
 from __future__ import annotations
 
-from pubenrich.export import _common as common
-from pubenrich.export._common import Exportable
-from pubenrich.records import Author, BookArticle, PartialDate
+from pubenrich.formats.export import _common as common
+from pubenrich.formats.export._common import Exportable
+from pubenrich.model.records import Author, BookArticle, PartialDate
 
 __all__ = ["RIS_EOL", "to_ris"]
 

@@ -31,8 +31,8 @@ import attrs
 from lxml import etree
 
 from pubenrich.errors import InvalidIdentifier, ParseError
-from pubenrich.identifiers import DOI, PMCID, PMID
-from pubenrich.records import (
+from pubenrich.model.identifiers import DOI, PMCID, PMID
+from pubenrich.model.records import (
     MONTHS,
     SEASONS,
     Abstract,

@@ -10,9 +10,9 @@ biblatex reads them.
 
 from __future__ import annotations
 
-from pubenrich.export import _common as common
-from pubenrich.export._common import Exportable
-from pubenrich.records import Author, BookArticle
+from pubenrich.formats.export import _common as common
+from pubenrich.formats.export._common import Exportable
+from pubenrich.model.records import Author, BookArticle
 
 __all__ = ["bibtex_escape", "bibtex_key", "to_bibtex"]
 

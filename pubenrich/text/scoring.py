@@ -33,8 +33,8 @@ from typing import Any
 
 import attrs
 
-from pubenrich.cues import AuthorCue, Cues
-from pubenrich.records import Article, BookArticle
+from pubenrich.model.records import Article, BookArticle
+from pubenrich.text.citations import AuthorCue, Cues
 
 __all__ = [
     "ACCEPT_MARGIN",

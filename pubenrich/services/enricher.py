@@ -18,13 +18,13 @@ import attrs
 from pubenrich.cache import Cache, SqliteCache, default_cache_path
 from pubenrich.closing import Closeable
 from pubenrich.config import Config
-from pubenrich.cues import Citation, Role
-from pubenrich.eutils import EutilsClient
-from pubenrich.fetch import WINDOW_BATCHES, ConvertResult, Fetcher, FetchResult, windows
-from pubenrich.inputs import ReadInput, read_input
-from pubenrich.merge import EnrichedRecord, EnrichStatus, compare
 from pubenrich.mirror import Mirror
-from pubenrich.resolve import Resolution, Resolver
+from pubenrich.model.enriched import EnrichedRecord, EnrichStatus, compare
+from pubenrich.ncbi.client import EutilsClient
+from pubenrich.services.records import WINDOW_BATCHES, ConvertResult, Fetcher, FetchResult, windows
+from pubenrich.services.resolve import Resolution, Resolver
+from pubenrich.text.citations import Citation, Role
+from pubenrich.text.inputs import ReadInput, read_input
 
 __all__ = ["Enricher", "Progress", "enrich"]
 

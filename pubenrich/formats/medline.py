@@ -15,9 +15,9 @@ from typing import IO, Any
 from Bio import Medline
 
 from pubenrich.errors import InvalidIdentifier, ParseError
-from pubenrich.identifiers import DOI, PMCID, PMID
-from pubenrich.pubmed_xml import parse_medline_date, retraction_status
-from pubenrich.records import (
+from pubenrich.formats.pubmed_xml import parse_medline_date, retraction_status
+from pubenrich.model.identifiers import DOI, PMCID, PMID
+from pubenrich.model.records import (
     Abstract,
     AbstractSection,
     Affiliation,

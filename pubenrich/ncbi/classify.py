@@ -786,7 +786,7 @@ def _link_tuple(links: Iterable[Link]) -> tuple[Link, ...]:
 class LinkSet:
     """One ELink ``LinkSet``: input UIDs and what they link to.
 
-    With one ``id=`` per UID (as :class:`~pubenrich.eutils.EutilsClient` sends), each link set
+    With one ``id=`` per UID (as :class:`~pubenrich.ncbi.client.EutilsClient` sends), each link set
     answers exactly one input UID, which keeps inputs paired with outputs.
 
     Attributes:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pubenrich.export import _common as common
-from pubenrich.export._common import Exportable
-from pubenrich.records import Author, BookArticle, PartialDate
+from pubenrich.formats.export import _common as common
+from pubenrich.formats.export._common import Exportable
+from pubenrich.model.records import Author, BookArticle, PartialDate
 
 __all__ = ["to_csl_json"]
 

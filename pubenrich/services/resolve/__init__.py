@@ -11,7 +11,7 @@ them and cached answers cost nothing:
    record carries that DOI (compared case-insensitively), never on the search hit alone;
 4. citations with journal, year, volume or page and an author go through ECitMatch, 50 to a
    request, and the match is checked by scoring the record against the citation;
-5. the rest are searched with their cues (see :mod:`pubenrich.scoring`), candidates are
+5. the rest are searched with their cues (see :mod:`pubenrich.text.scoring`), candidates are
    fetched together and scored, and only a clear winner above the bar is accepted; with a
    mirror, its title index is searched first, and only what it does not settle goes to
    ESearch.
@@ -21,23 +21,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Literal, TypeVar
 
 import attrs
 
 from pubenrich.cache import CITATION_TO_PMID, QUERY_TO_PMIDS, Cache
+from pubenrich.concurrency import thread_map
 from pubenrich.config import Config
-from pubenrich.cues import Citation
 from pubenrich.errors import OfflineMiss, PubenrichError
-from pubenrich.eutils import EutilsClient
-from pubenrich.fetch import Fetcher, FetchResult, mapping_key
-from pubenrich.identifiers import DOI, PMCID, PMID, Identifier
-from pubenrich.merge import Candidate, RecordSource, Route
-from pubenrich.records import Article, BookArticle
-from pubenrich.replies import CitationMatch, CitationQuery
-from pubenrich.scoring import (
+from pubenrich.model.enriched import Candidate, RecordSource, Route
+from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier
+from pubenrich.model.records import Article, BookArticle
+from pubenrich.ncbi.classify import CitationMatch, CitationQuery
+from pubenrich.ncbi.client import EutilsClient
+from pubenrich.services.records import Fetcher, FetchResult, mapping_key
+from pubenrich.text.citations import Citation
+from pubenrich.text.scoring import (
     ACCEPT_MARGIN,
     ACCEPT_SCORE,
     AMBIGUOUS_SCORE,
@@ -111,10 +111,8 @@ def _parallel(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R 
             log.info("lookup failed: %s", exc)
             return exc
 
-    if len(items) <= 1:
-        return [guarded(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
-        return list(pool.map(guarded, items))
+    window = min(workers, len(items))
+    return list(thread_map(lambda item, _: guarded(item), items, window, name="pubenrich-resolve"))
 
 
 def _weigh(job: _Job, pmids: Iterable[str], records: dict[str, FetchResult], query: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, TypeAlias, Union
 import attrs
 
 from pubenrich.errors import InvalidIdentifier, ParseError
-from pubenrich.identifiers import DOI, PMCID, PMID
+from pubenrich.model.identifiers import DOI, PMCID, PMID
 
 __all__ = [
     "SCHEMA_VERSION",

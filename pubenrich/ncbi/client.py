@@ -2,9 +2,9 @@
 
 :class:`EutilsClient` batches ids, paces requests with one limiter shared by all its threads,
 keeps a bounded number of requests in flight, retries what a retry can cure, and checks every
-reply with :func:`pubenrich.replies.classify` before handing it on. It returns bodies (efetch),
-decoded JSON (esummary) or small parsed values (esearch, elink, ecitmatch, idconv); reading
-PubMed records is the parser's job.
+reply with :func:`pubenrich.ncbi.classify.classify` before handing it on. It returns bodies
+(efetch), decoded JSON (esummary) or small parsed values (esearch, elink, ecitmatch, idconv);
+reading PubMed records is the parser's job.
 
 How requests are sent:
 
@@ -24,20 +24,19 @@ import logging
 import re
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
 import attrs
 
 from pubenrich.closing import Closeable
+from pubenrich.concurrency import thread_map
 from pubenrich.config import Config, scrub
 from pubenrich.errors import InvalidIdentifier, NcbiError, OfflineMiss, RateLimited
-from pubenrich.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
-from pubenrich.ratelimit import RateLimiter
-from pubenrich.replies import (
+from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
+from pubenrich.ncbi.classify import (
     CitationMatch,
     CitationQuery,
     Format,
@@ -52,8 +51,9 @@ from pubenrich.replies import (
     parse_esearch,
     parse_idconv,
 )
-from pubenrich.retry import Retrier, RetryPolicy
-from pubenrich.transport import HttpRequest, HttpResponse, RequestsTransport, Transport
+from pubenrich.ncbi.ratelimit import RateLimiter
+from pubenrich.ncbi.retry import Retrier, RetryPolicy
+from pubenrich.ncbi.transport import HttpRequest, HttpResponse, RequestsTransport, Transport
 
 __all__ = ["Batch", "EutilsClient", "JsonBatch"]
 
@@ -299,7 +299,7 @@ class EutilsClient(Closeable):
         """Document summaries as decoded JSON, one per batch of ids, in input order.
 
         Batches hold at most 500 ids whatever ``config.batch_size`` says (NCBI's JSON limit).
-        Read them with :func:`pubenrich.replies.parse_esummary`, which keeps a uid NCBI could
+        Read them with :func:`pubenrich.ncbi.classify.parse_esummary`, which keeps a uid NCBI could
         not summarize with its ``"error"``.
 
         Raises:
@@ -578,30 +578,8 @@ class EutilsClient(Closeable):
         fn: Callable[[X, threading.Event], Y],
         items: Iterable[X],
     ) -> Iterator[Y]:
-        """Run ``fn`` over ``items`` with up to ``max_in_flight`` calls at once, in order.
-
-        A generator: items are drawn and calls submitted only as results are taken, so memory
-        holds at most ``max_in_flight`` replies. When the caller stops early (or a call
-        fails), calls not yet started are cancelled and running ones make no new attempt.
-        """
-        window = self.config.max_in_flight
-        cancelled = threading.Event()
-        if window == 1:
-            for item in items:
-                yield fn(item, cancelled)
-            return
-        pending: deque[Future[Y]] = deque()
-        pool = ThreadPoolExecutor(max_workers=window, thread_name_prefix="pubenrich-eutils")
-        try:
-            for item in items:
-                pending.append(pool.submit(fn, item, cancelled))
-                if len(pending) >= window:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-        finally:
-            cancelled.set()
-            pool.shutdown(wait=True, cancel_futures=True)
+        """``fn`` over ``items``, up to ``max_in_flight`` at once, in order (see concurrency)."""
+        return thread_map(fn, items, self.config.max_in_flight, name="pubenrich-eutils")
 
     def _eutil(
         self,

@@ -11,12 +11,12 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO
 
-from pubenrich.export import _common as common
-from pubenrich.export._common import Exportable, unique_key
-from pubenrich.export.bibtex import bibtex_escape, bibtex_key, to_bibtex
-from pubenrich.export.csl import to_csl_json
-from pubenrich.export.ris import RIS_EOL, to_ris
-from pubenrich.export.table import CSV_COLUMNS, DEFAULT_CSV_COLUMNS, CsvWriter, csv_row
+from pubenrich.formats.export import _common as common
+from pubenrich.formats.export._common import Exportable, unique_key
+from pubenrich.formats.export.bibtex import bibtex_escape, bibtex_key, to_bibtex
+from pubenrich.formats.export.csl import to_csl_json
+from pubenrich.formats.export.ris import RIS_EOL, to_ris
+from pubenrich.formats.export.table import CSV_COLUMNS, DEFAULT_CSV_COLUMNS, CsvWriter, csv_row
 
 __all__ = [
     "CSV_COLUMNS",

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import attrs
 
-from pubenrich.extract import Mention, extract
+from pubenrich.text.extract import Mention, extract
 
 __all__ = ["AuthorCue", "Citation", "Cues", "Role", "read_citations"]
 

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from typing import TypeAlias
 
-from pubenrich.records import Article, Author, BookArticle, Journal, PartialDate
+from pubenrich.model.records import Article, Author, BookArticle, Journal, PartialDate
 
 Exportable: TypeAlias = Article | BookArticle
 """The records an export renders (a ``DeletedCitation`` has nothing to cite)."""

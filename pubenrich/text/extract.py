@@ -57,7 +57,7 @@ from urllib.parse import unquote
 import attrs
 
 from pubenrich.errors import InvalidIdentifier
-from pubenrich.identifiers import DOI, MAX_PMID_DIGITS, PMCID, PMID, Identifier
+from pubenrich.model.identifiers import DOI, MAX_PMID_DIGITS, PMCID, PMID, Identifier
 
 __all__ = ["Kind", "Mention", "extract"]
 

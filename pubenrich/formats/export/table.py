@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import IO, Any
 
-from pubenrich.export import _common as common
-from pubenrich.export._common import Exportable
-from pubenrich.records import BookArticle
+from pubenrich.formats.export import _common as common
+from pubenrich.formats.export._common import Exportable
+from pubenrich.model.records import BookArticle
 
 __all__ = ["CSV_COLUMNS", "DEFAULT_CSV_COLUMNS", "CsvWriter", "csv_row"]
 

@@ -1,0 +1,1 @@
+"""L0 files: PubMed XML and MEDLINE in, CSL-JSON, BibTeX, RIS and CSV out. Pure."""

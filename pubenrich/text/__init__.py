@@ -1,0 +1,1 @@
+"""L0 reading prose: identifiers and citations in text, and what an input says. Pure."""
