@@ -15,11 +15,12 @@ import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal
-from urllib.parse import quote_plus, unquote
+from urllib.parse import unquote
 
 import attrs
 from lxml import etree
 
+from pubenrich._secrets import mask_values
 from pubenrich.errors import (
     BadRequest,
     NcbiError,
@@ -94,15 +95,6 @@ def _short(text: str) -> str:
     return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
 
 
-def _redact(text: str, secrets: Collection[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, "***")
-            # A body that quotes the request URL holds the value URL-encoded ("@" as "%40").
-            text = text.replace(quote_plus(secret), "***")
-    return text
-
-
 def decode_json(body: bytes | str) -> Any:
     """Decode NCBI JSON, tolerating raw control characters inside strings.
 
@@ -152,7 +144,7 @@ class _Context:
 
     def error(self, message: str) -> NcbiError:
         """The error class NCBI's message calls for."""
-        message = _short(_redact(message, self.secrets)) or "no message"
+        message = _short(mask_values(message, self.secrets)) or "no message"
         if _RATE_MESSAGE.lower() in message.lower():
             return self.rate_limited(message)
         if _PERMANENT.search(message) or not _TRANSIENT.search(message):
@@ -161,7 +153,7 @@ class _Context:
 
     def rate_limited(self, message: str = _RATE_MESSAGE) -> RateLimited:
         return RateLimited(
-            _short(_redact(message, self.secrets)),
+            _short(mask_values(message, self.secrets)),
             endpoint=self.endpoint,
             status=self.status,
             params=self.params,
@@ -170,7 +162,7 @@ class _Context:
 
     def bad_request(self, message: str) -> BadRequest:
         return BadRequest(
-            _short(_redact(message, self.secrets)),
+            _short(mask_values(message, self.secrets)),
             endpoint=self.endpoint,
             status=self.status,
             params=self.params,
@@ -178,7 +170,7 @@ class _Context:
 
     def unavailable(self, message: str) -> NcbiUnavailable:
         return NcbiUnavailable(
-            _short(_redact(message, self.secrets)),
+            _short(mask_values(message, self.secrets)),
             endpoint=self.endpoint,
             status=self.status,
             params=self.params,
@@ -288,7 +280,7 @@ def classify(
         raise ctx.unavailable(_message_from_body(body) or f"HTTP {status}")
     if status >= 500 or status < 200 or 300 <= status < 400:
         raise NcbiError(
-            _short(_redact(_message_from_body(body) or f"HTTP {status}", secrets)),
+            _short(mask_values(_message_from_body(body) or f"HTTP {status}", secrets)),
             endpoint=endpoint,
             status=status,
             params=ctx.params,

@@ -31,9 +31,10 @@ from typing import Any, TypeVar
 
 import attrs
 
+from pubenrich._secrets import mask_params
 from pubenrich.closing import Closeable
 from pubenrich.concurrency import thread_map
-from pubenrich.config import Config, scrub
+from pubenrich.config import Config
 from pubenrich.errors import InvalidIdentifier, NcbiError, OfflineMiss, RateLimited
 from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
 from pubenrich.ncbi.classify import (
@@ -632,7 +633,7 @@ class EutilsClient(Closeable):
             data=pairs if post else None,
             timeout=self.config.timeout,
         )
-        shown = scrub(_joined(pairs))
+        shown = mask_params(_joined(pairs))
         secrets = request.secrets()
 
         def attempt() -> HttpResponse:

@@ -29,12 +29,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import requests
 import responses
 from requests.adapters import HTTPAdapter
 
+from pubenrich._secrets import mask_bytes, mask_values, secret_values
 from pubenrich.errors import PubenrichError
 
 __all__ = ["FORMAT", "ReplayMiss", "Replayer", "record", "replay"]
@@ -77,14 +78,6 @@ def _key(url: str, params: Mapping[str, ParamValue]) -> str:
     # The method is not part of the key: NCBI answers a GET and a form POST alike.
     base, _ = _split(url)
     return json.dumps([base, params], sort_keys=True)
-
-
-def _scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            # Also URL-encoded ("@" as "%40"), as in a body that quotes the request URL.
-            text = text.replace(secret, _SCRUBBED).replace(quote_plus(secret), _SCRUBBED)
-    return text
 
 
 class Replayer:
@@ -157,7 +150,7 @@ class _Recorder:
             text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
             pairs += parse_qsl(text, keep_blank_values=True)
         # Identity values are scrubbed wherever they appear, not only in their own parameter.
-        self.secrets |= {v for k, v in pairs if k in ("api_key", "email") and v}
+        self.secrets |= set(secret_values(pairs))
         base, _ = _split(str(request.url))
         exchange: dict[str, Any] = {
             "method": str(request.method).upper(),
@@ -165,19 +158,18 @@ class _Recorder:
             "params": _request_params(request),
             "status": response.status_code,
             "headers": {
-                name: _scrub(value, self.secrets)
+                name: mask_values(value, self.secrets, _SCRUBBED)
                 for name, value in response.headers.items()
                 if name.lower() in _KEPT_HEADERS
             },
         }
         try:
-            exchange["body"] = _scrub(response.content.decode("utf-8"), self.secrets)
+            exchange["body"] = mask_values(
+                response.content.decode("utf-8"), self.secrets, _SCRUBBED
+            )
         except UnicodeDecodeError:
             # Scrubbed before encoding: base64 would hide a secret from the final text scrub.
-            content = response.content
-            for secret in sorted(self.secrets, key=len, reverse=True):
-                for form in {secret, quote_plus(secret)}:
-                    content = content.replace(form.encode("utf-8"), _SCRUBBED.encode())
+            content = mask_bytes(response.content, self.secrets, _SCRUBBED)
             exchange["body_base64"] = base64.b64encode(content).decode("ascii")
         with self._lock:
             self.exchanges.append(exchange)
@@ -212,6 +204,8 @@ def record(
             "note": note,
             "exchanges": recorder.exchanges,
         }
-        text = _scrub(json.dumps(document, indent=1, ensure_ascii=False), recorder.secrets)
+        text = mask_values(
+            json.dumps(document, indent=1, ensure_ascii=False), recorder.secrets, _SCRUBBED
+        )
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(text + "\n", encoding="utf-8")
