@@ -37,22 +37,13 @@ from pubenrich.concurrency import thread_map
 from pubenrich.config import Config
 from pubenrich.errors import InvalidIdentifier, NcbiError, OfflineMiss, RateLimited
 from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
-from pubenrich.ncbi.classify import (
-    CitationMatch,
-    CitationQuery,
-    Format,
-    IdconvRecord,
-    LinkSet,
-    SearchResult,
-    build_bdata,
-    classify,
-    decode_json,
-    parse_ecitmatch,
-    parse_elink,
-    parse_esearch,
-    parse_idconv,
-)
+from pubenrich.ncbi.classify import Format, classify
+from pubenrich.ncbi.ecitmatch import CitationMatch, CitationQuery, build_bdata, parse_ecitmatch
+from pubenrich.ncbi.elink import LinkSet, parse_elink
+from pubenrich.ncbi.esearch import SearchResult, parse_esearch
+from pubenrich.ncbi.idconv import IdconvRecord, parse_idconv
 from pubenrich.ncbi.ratelimit import RateLimiter
+from pubenrich.ncbi.reading import decode_json
 from pubenrich.ncbi.retry import Retrier, RetryPolicy
 from pubenrich.ncbi.transport import HttpRequest, HttpResponse, RequestsTransport, Transport
 
@@ -300,7 +291,7 @@ class EutilsClient(Closeable):
         """Document summaries as decoded JSON, one per batch of ids, in input order.
 
         Batches hold at most 500 ids whatever ``config.batch_size`` says (NCBI's JSON limit).
-        Read them with :func:`pubenrich.ncbi.classify.parse_esummary`, which keeps a uid NCBI could
+        Read them with :func:`pubenrich.ncbi.esummary.parse_esummary`, which keeps a uid NCBI could
         not summarize with its ``"error"``.
 
         Raises:

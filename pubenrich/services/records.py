@@ -49,8 +49,9 @@ from pubenrich.model.records import (
     PubmedRecord,
     record_from_dict,
 )
-from pubenrich.ncbi.classify import IdconvRecord, parse_esummary
 from pubenrich.ncbi.client import EutilsClient
+from pubenrich.ncbi.esummary import parse_esummary
+from pubenrich.ncbi.idconv import IdconvRecord
 
 __all__ = [
     "ConvertResult",
