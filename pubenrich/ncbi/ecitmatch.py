@@ -14,8 +14,17 @@ import attrs
 
 from pubenrich.ncbi.reading import str_tuple
 
-__all__ = ["CitationMatch", "CitationQuery", "build_bdata", "citation_key", "parse_ecitmatch"]
+__all__ = [
+    "CitationMatch",
+    "CitationQuery",
+    "build_bdata",
+    "citation_key",
+    "ecitmatch_chunks",
+    "ecitmatch_params",
+    "parse_ecitmatch",
+]
 
+ECITMATCH_BATCH = 50  # citations per GET; keeps the URL near 4 kB
 _FIELD_NOISE = re.compile(r"[|\r\n\t]+")
 _CITATIONS_COUNT = re.compile(r"\(\s*\d+\s+citations?\s*\)", re.IGNORECASE)
 _PMID_TOKEN = re.compile(r"(?<!\d)\d{1,8}(?!\d)")
@@ -146,3 +155,14 @@ def parse_ecitmatch(
         _answer(query, slots.get(key.strip().lower()))
         for key, query in zip(keys, queries, strict=True)
     ]
+
+
+def ecitmatch_chunks(queries: Sequence[CitationQuery]) -> list[tuple[CitationQuery, ...]]:
+    """The queries, 50 to a request."""
+    step = ECITMATCH_BATCH
+    return [tuple(queries[i : i + step]) for i in range(0, len(queries), step)]
+
+
+def ecitmatch_params(chunk: Sequence[CitationQuery]) -> list[tuple[str, str]]:
+    """The parameters of one ECitMatch request for ``chunk``."""
+    return [("db", "pubmed"), ("retmode", "xml"), ("rettype", "xml"), ("bdata", build_bdata(chunk))]

@@ -13,7 +13,17 @@ import attrs
 from pubenrich.errors import ParseError
 from pubenrich.ncbi.reading import str_tuple, text_of, texts, xml_root
 
-__all__ = ["Link", "LinkSet", "parse_elink"]
+__all__ = ["Link", "LinkSet", "elink_params", "parse_elink"]
+
+
+def elink_params(
+    batch: tuple[str, ...], *, dbfrom: str, db: str, linkname: str | None, cmd: str
+) -> list[tuple[str, str]]:
+    """The parameters of one ELink request: one ``id=`` per UID, so each gets its own set."""
+    params = [("dbfrom", dbfrom), ("db", db), ("cmd", cmd)]
+    if linkname:
+        params.append(("linkname", linkname))
+    return [*params, *(("id", uid) for uid in batch)]
 
 
 @attrs.frozen(kw_only=True)

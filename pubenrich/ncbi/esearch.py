@@ -6,14 +6,26 @@ paging that list them all are part of searching, so they live here too.
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import re
+from datetime import date, timedelta
+from typing import Any, Protocol
 
 import attrs
 
-from pubenrich.errors import ParseError
+from pubenrich.errors import NcbiError, ParseError
 from pubenrich.ncbi.reading import decode_json, read_int, str_tuple, text_of, texts, xml_root
 
-__all__ = ["SearchResult", "parse_esearch"]
+__all__ = ["OneSearch", "SearchResult", "parse_esearch", "search_all", "search_params"]
+
+log = logging.getLogger(__name__)
+
+POST_ABOVE_TERM_CHARS = 300  # NCBI: "very long queries (more than several hundred characters)"
+ESEARCH_WINDOW = 9_999  # PubMed ESearch "can only retrieve the first 9,999 records"
+SEARCH_FIRST_DAY = date(1700, 1, 1)
+SEARCH_LAST_DAY = date(3000, 12, 31)  # PubMed's own idiom for "no upper bound"
+
+_DATE = re.compile(r"^(\d{4})(?:/(\d{1,2})(?:/(\d{1,2}))?)?$")
 
 
 @attrs.frozen(kw_only=True)
@@ -127,3 +139,141 @@ def _parse_esearch_json(data: Any, term: str) -> SearchResult:
         webenv=result.get("webenv") or None,
         query_key=str(result["querykey"]) if result.get("querykey") else None,
     )
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def search_params(
+    term: str, db: str, params: dict[str, Any], *, retmax: int, retstart: int = 0
+) -> tuple[list[tuple[str, str]], bool]:
+    """The parameters of one ESearch request, and whether it goes as POST (a long term)."""
+    pairs = [("db", db), ("term", term), ("retmode", "xml"), ("retmax", str(retmax))]
+    if retstart:
+        pairs.append(("retstart", str(retstart)))
+    pairs += [(str(k), str(v)) for k, v in params.items() if v is not None]
+    return pairs, len(term) > POST_ABOVE_TERM_CHARS
+
+
+class OneSearch(Protocol):
+    """Sends one ESearch request and reads its reply."""
+
+    def __call__(
+        self, term: str, db: str, params: dict[str, Any], *, retmax: int, retstart: int = 0
+    ) -> SearchResult: ...
+
+
+def search_all(
+    search: OneSearch, term: str, db: str, retmax: int | None, params: dict[str, Any]
+) -> SearchResult:
+    """Every UID of ``term`` (at most ``retmax``), however many ESearch hands out at once;
+    see :meth:`pubenrich.EutilsClient.esearch`."""
+    if not term or not term.strip():
+        raise ValueError("term must not be empty")
+    if retmax is not None and retmax < 0:
+        raise ValueError(f"retmax must not be negative, got {retmax!r}")
+    first_max = ESEARCH_WINDOW if retmax is None else min(retmax, ESEARCH_WINDOW)
+    first = search(term, db, params, retmax=first_max)
+    if first.complete or (retmax is not None and retmax <= ESEARCH_WINDOW):
+        return first
+    limit = first.count if retmax is None else min(retmax, first.count)
+    if db == "pubmed":
+        ids = _by_date(search, term, params, limit)
+    else:
+        ids = _by_paging(search, term, db, params, first=first, limit=limit)
+    if len(ids) < limit:
+        log.warning(
+            "esearch returned %d of %d ids for %r (records changed while searching?)",
+            len(ids),
+            limit,
+            term,
+            extra={"endpoint": "esearch", "count": first.count, "returned": len(ids)},
+        )
+    return attrs.evolve(first, ids=tuple(ids[:limit]))
+
+
+def _by_date(search: OneSearch, term: str, params: dict[str, Any], limit: int) -> list[str]:
+    """Every UID of a PubMed search past 9,999: date slices halved until each fits, oldest
+    slice first; a single day holding more raises rather than return less."""
+    params = dict(params)
+    if params.get("reldate") is not None:
+        raise ValueError(
+            "a search of more than 9,999 PubMed records is split by date; "
+            "give mindate and maxdate instead of reldate"
+        )
+    datetype = params.pop("datetype", None) or "edat"
+    mindate = params.pop("mindate", None)
+    maxdate = params.pop("maxdate", None)
+    low = _day(mindate, end=False) if mindate else SEARCH_FIRST_DAY
+    high = _day(maxdate, end=True) if maxdate else SEARCH_LAST_DAY
+    ids: list[str] = []
+    seen: set[str] = set()
+    ranges = [(low, high)]
+    while ranges and len(ids) < limit:
+        start, end = ranges.pop()
+        sliced = {
+            **params,
+            "datetype": datetype,
+            "mindate": _ncbi_date(start),
+            "maxdate": _ncbi_date(end),
+        }
+        part = search(term, "pubmed", sliced, retmax=ESEARCH_WINDOW)
+        if part.count > ESEARCH_WINDOW:
+            if start == end:
+                raise NcbiError(
+                    f"more than {ESEARCH_WINDOW} records on {_ncbi_date(start)} "
+                    f"({datetype}); ESearch cannot list them all",
+                    endpoint="esearch",
+                )
+            middle = start + (end - start) // 2
+            ranges.append((middle + timedelta(days=1), end))
+            ranges.append((start, middle))  # popped first: oldest slice first
+            continue
+        for uid in part.ids:
+            if uid not in seen:
+                seen.add(uid)
+                ids.append(uid)
+    return ids
+
+
+def _by_paging(
+    search: OneSearch,
+    term: str,
+    db: str,
+    params: dict[str, Any],
+    *,
+    first: SearchResult,
+    limit: int,
+) -> list[str]:
+    ids = list(first.ids)
+    while len(ids) < limit:
+        page = search(
+            term,
+            db,
+            params,
+            retmax=min(ESEARCH_WINDOW, limit - len(ids)),
+            retstart=len(ids),
+        )
+        if not page.ids:
+            break
+        ids.extend(page.ids)
+    return ids
+
+
+def _day(value: Any, *, end: bool) -> date:
+    """Read NCBI's YYYY, YYYY/MM or YYYY/MM/DD as the first (or last) day it covers."""
+    match = _DATE.match(str(value).strip())
+    if not match:
+        raise ValueError(f"dates are YYYY, YYYY/MM or YYYY/MM/DD, got {value!r}")
+    year = int(match.group(1))
+    month = int(match.group(2) or (12 if end else 1))
+    if match.group(3):
+        return date(year, month, int(match.group(3)))
+    if not end:
+        return date(year, month, 1)
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _ncbi_date(day: date) -> str:
+    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"

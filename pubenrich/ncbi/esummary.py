@@ -9,10 +9,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from pubenrich.errors import ParseError
 from pubenrich.ncbi.reading import decode_json
 
-__all__ = ["parse_esummary"]
+__all__ = ["ESUMMARY_JSON_MAX_IDS", "JsonBatch", "esummary_params", "parse_esummary"]
+
+ESUMMARY_JSON_MAX_IDS = 500  # "Maximum number of UIDs is 500 for JSON format output."
+
+
+@attrs.frozen
+class JsonBatch:
+    """One decoded JSON reply and the ids it was asked for.
+
+    Attributes:
+        ids: the ids sent, deduplicated, in input order.
+        data: the decoded JSON.
+    """
+
+    ids: tuple[str, ...]
+    data: Any = attrs.field(repr=False)
+
+
+def esummary_params(db: str, batch: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The parameters of one ESummary request for ``batch`` (JSON, which says which uids
+    NCBI could not summarize)."""
+    return [("db", db), ("id", ",".join(batch)), ("retmode", "json")]
 
 
 def parse_esummary(reply: bytes | str | Mapping[str, Any]) -> dict[str, dict[str, Any]]:

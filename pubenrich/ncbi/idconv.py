@@ -6,16 +6,28 @@ out of its answers; all of that is read here, so the client sees one record per 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import unquote
 
 import attrs
 
-from pubenrich.errors import ParseError
+from pubenrich.errors import InvalidIdentifier, ParseError
+from pubenrich.model.identifiers import DOI, PMCID, PMID, parse_identifier
+from pubenrich.ncbi.batching import as_iterable, batches
 from pubenrich.ncbi.reading import decode_json, xml_root
 
-__all__ = ["IdconvRecord", "parse_idconv"]
+__all__ = [
+    "IDCONV_RATE",
+    "IdconvRecord",
+    "idconv_batches",
+    "idconv_params",
+    "pair_idconv",
+    "parse_idconv",
+]
+
+IDCONV_MAX_IDS = 200  # the ID converter: "up to 200 IDs"
+IDCONV_RATE = 3.0  # undocumented; NCBI's keyless rate is the cautious reading
 
 
 def _optional_id(value: Any) -> str | None:
@@ -104,3 +116,78 @@ def _parse_idconv_xml(raw: bytes) -> list[IdconvRecord]:
             )
         )
     return parsed
+
+
+def idconv_batches(
+    ids: Iterable[Any] | str | int, batch_size: int
+) -> list[tuple[str, tuple[str, ...]]]:
+    """``(idtype, batch)`` per request: ids grouped by type (PMIDs, PMCIDs, DOIs, in the order
+    each type first appears), deduplicated, at most 200 to a batch.
+
+    Raises:
+        InvalidIdentifier: an id is none of PMID, PMCID, DOI.
+    """
+    groups: dict[str, list[str]] = {}
+    for raw in as_iterable(ids):
+        ident = parse_identifier(raw)
+        kind = {PMID: "pmid", PMCID: "pmcid", DOI: "doi"}[type(ident)]
+        groups.setdefault(kind, []).append(ident.value)
+    size = min(batch_size, IDCONV_MAX_IDS)
+    return [
+        (kind, batch)
+        for kind, values in groups.items()
+        for batch in batches(values if kind != "doi" else _doi_unique(values), size)
+    ]
+
+
+def idconv_params(kind: str, batch: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The parameters of one ID-converter request for ``batch`` of ids of type ``kind``."""
+    return [("ids", ",".join(batch)), ("idtype", kind), ("format", "json"), ("versions", "no")]
+
+
+def _doi_unique(values: Iterable[str]) -> Iterator[str]:
+    """DOIs compare case-insensitively; keep the first spelling of each."""
+    seen: set[str] = set()
+    for value in values:
+        if value.lower() not in seen:
+            seen.add(value.lower())
+            yield value
+
+
+def pair_idconv(
+    kind: str, batch: tuple[str, ...], records: list[IdconvRecord]
+) -> list[IdconvRecord]:
+    """One record per requested id, in request order, matched by ``requested-id`` or by id."""
+    by_request: dict[str, IdconvRecord] = {}
+    by_value: dict[str, IdconvRecord] = {}
+    for record in records:
+        if record.requested_id:
+            by_request.setdefault(_fold(kind, record.requested_id), record)
+        value = getattr(record, kind)
+        if value:
+            by_value.setdefault(_fold(kind, value), record)
+    paired = []
+    for requested in batch:
+        key = _fold(kind, requested)
+        found = by_request.get(key) or by_value.get(key)
+        if found is None:
+            paired.append(IdconvRecord(requested_id=requested, error="no record in the reply"))
+        else:
+            paired.append(attrs.evolve(found, requested_id=requested))
+    return paired
+
+
+def _fold(kind: str, value: str) -> str:
+    """The comparable form of an id of ``kind`` (DOIs ignore case, PMCIDs their prefix case)."""
+    value = value.strip()
+    if kind == "pmid":
+        try:
+            return PMID(value).value
+        except InvalidIdentifier:
+            return value
+    if kind == "pmcid":
+        try:
+            return PMCID(value).value
+        except InvalidIdentifier:
+            return value.upper()
+    return value.lower()
