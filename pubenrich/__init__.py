@@ -47,17 +47,13 @@ from pubenrich.model.records import (
     RetractionStatus,
     record_from_dict,
 )
-from pubenrich.ncbi.classify import (
-    CitationMatch,
-    CitationQuery,
-    IdconvRecord,
-    Link,
-    LinkSet,
-    SearchResult,
-)
+from pubenrich.model.results import ConvertResult, FetchResult
 from pubenrich.ncbi.client import Batch, EutilsClient, JsonBatch
+from pubenrich.ncbi.ecitmatch import CitationMatch, CitationQuery
+from pubenrich.ncbi.elink import Link, LinkSet
+from pubenrich.ncbi.esearch import SearchResult
+from pubenrich.ncbi.idconv import IdconvRecord
 from pubenrich.services.enricher import Enricher, Progress, enrich
-from pubenrich.services.records import ConvertResult, FetchResult
 from pubenrich.text.citations import AuthorCue, Citation, Cues, read_citations
 from pubenrich.text.extract import Mention, extract
 

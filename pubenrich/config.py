@@ -8,48 +8,22 @@ from __future__ import annotations
 
 import math
 import os
-import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-__all__ = ["SECRET_PARAMS", "Config", "scrub", "scrub_query"]
+from pubenrich._secrets import SECRET_PARAMS, mask_params, mask_query
 
-# Request parameters that identify the user; they never go into a log line or an error.
-SECRET_PARAMS = frozenset({"api_key", "email"})
+__all__ = ["SECRET_PARAMS", "Config", "scrub", "scrub_query"]
 
 RATE_WITHOUT_KEY = 3.0  # NCBI: "more than 3 requests per second ... will receive an error"
 RATE_WITH_KEY = 10.0  # NCBI: "a site can post up to 10 requests per second by default"
 MAX_BATCH_SIZE = 10_000  # EFetch / ESummary: "up to a maximum of 10,000"
-_SECRET_IN_QUERY = re.compile(
-    r"(?<![\w.-])(" + "|".join(sorted(SECRET_PARAMS)) + r")=[^&\s\"'#]*", re.IGNORECASE
-)
 
-
-def scrub(params: Mapping[str, Any] | None) -> dict[str, str]:
-    """Copy request parameters without the secret ones, for logs and error messages.
-
-    ``api_key`` and ``email`` are replaced by ``"***"`` so that a reader still sees that they
-    were sent; long values (id lists) are shortened.
-    """
-    clean: dict[str, str] = {}
-    for name, value in (params or {}).items():
-        if name in SECRET_PARAMS:
-            clean[name] = "***"
-            continue
-        text = str(value)
-        clean[name] = text if len(text) <= 200 else f"{text[:200]}... ({len(text)} chars)"
-    return clean
-
-
-def scrub_query(text: str) -> str:
-    """Mask the values of ``api_key=`` and ``email=`` wherever a query string shows in ``text``.
-
-    For text that quotes a whole URL, such as an HTTP library's request log line.
-    """
-    return _SECRET_IN_QUERY.sub(r"\1=***", text)
+# The masking rule lives in pubenrich._secrets; these names stay for the code that imports them.
+scrub = mask_params
+scrub_query = mask_query
 
 
 def _optional_str(value: object) -> str | None:

@@ -36,6 +36,7 @@ from pubenrich.errors import PubenrichError
 from pubenrich.formats.export import FORMATS, CsvWriter, write
 from pubenrich.model.enriched import EnrichedRecord
 from pubenrich.model.records import Article, BookArticle
+from pubenrich.ncbi.client import EutilsClient
 from pubenrich.services.enricher import Enricher, Progress
 from pubenrich.text.citations import read_citations
 
@@ -177,12 +178,15 @@ def _enricher(args: argparse.Namespace) -> Iterator[Enricher]:
     """The Enricher of the command's options, serving from a recording when asked."""
     config = _config(args)
     with ExitStack() as stack:
+        client = None
         if args.replay:
-            # Imported only when asked: it loads `responses`, which no other command needs.
-            from pubenrich.testing.replay import replay  # noqa: PLC0415
+            # Imported only when asked: the testing helpers are no part of a normal run.
+            from pubenrich.testing.replay import ReplayTransport  # noqa: PLC0415
 
-            stack.enter_context(replay(args.replay))
-        yield stack.enter_context(Enricher(config, cache=_cache(args, config), mirror=args.mirror))
+            transport = ReplayTransport.from_file(args.replay)
+            client = stack.enter_context(EutilsClient(config, transport=transport))
+        cache = _cache(args, config)
+        yield stack.enter_context(Enricher(config, client=client, cache=cache, mirror=args.mirror))
 
 
 def _incomplete(missed: int, total: int, what: str) -> int:

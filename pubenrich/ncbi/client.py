@@ -4,7 +4,10 @@
 keeps a bounded number of requests in flight, retries what a retry can cure, and checks every
 reply with :func:`pubenrich.ncbi.classify.classify` before handing it on. It returns bodies
 (efetch), decoded JSON (esummary) or small parsed values (esearch, elink, ecitmatch, idconv);
-reading PubMed records is the parser's job.
+reading PubMed records is the parser's job. How a request travels is
+:class:`~pubenrich.ncbi.session.Session`'s business; what it asks and how its reply reads are
+each endpoint module's (``efetch``, ``esummary``, ``esearch``, ``elink``, ``ecitmatch``,
+``idconv``).
 
 How requests are sent:
 
@@ -21,165 +24,48 @@ How requests are sent:
 from __future__ import annotations
 
 import logging
-import re
 import threading
-import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date, timedelta
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
-
-import attrs
 
 from pubenrich.closing import Closeable
 from pubenrich.concurrency import thread_map
-from pubenrich.config import Config, scrub
-from pubenrich.errors import InvalidIdentifier, NcbiError, OfflineMiss, RateLimited
-from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
-from pubenrich.ncbi.classify import (
+from pubenrich.config import Config
+from pubenrich.errors import NcbiError, TransportError
+from pubenrich.ncbi.batching import as_iterable, planned, uid
+from pubenrich.ncbi.ecitmatch import (
     CitationMatch,
     CitationQuery,
-    Format,
-    IdconvRecord,
-    LinkSet,
-    SearchResult,
-    build_bdata,
-    classify,
-    decode_json,
+    ecitmatch_chunks,
+    ecitmatch_params,
     parse_ecitmatch,
-    parse_elink,
-    parse_esearch,
+)
+from pubenrich.ncbi.efetch import Batch, efetch_format, efetch_params
+from pubenrich.ncbi.elink import LinkSet, elink_params, parse_elink
+from pubenrich.ncbi.esearch import SearchResult, parse_esearch, search_all, search_params
+from pubenrich.ncbi.esummary import ESUMMARY_JSON_MAX_IDS, JsonBatch, esummary_params
+from pubenrich.ncbi.idconv import (
+    IdconvRecord,
+    idconv_batches,
+    idconv_params,
+    pair_idconv,
     parse_idconv,
 )
 from pubenrich.ncbi.ratelimit import RateLimiter
-from pubenrich.ncbi.retry import Retrier, RetryPolicy
-from pubenrich.ncbi.transport import HttpRequest, HttpResponse, RequestsTransport, Transport
+from pubenrich.ncbi.reading import decode_json
+from pubenrich.ncbi.session import Session
+from pubenrich.ncbi.transport import Transport
 
-__all__ = ["Batch", "EutilsClient", "JsonBatch"]
+__all__ = ["Batch", "BatchError", "EutilsClient", "JsonBatch"]
 
 log = logging.getLogger(__name__)
 
 X = TypeVar("X")
 Y = TypeVar("Y")
 
-POST_ABOVE_IDS = 200  # NCBI: "if more than about 200 UIDs ... should be made using POST"
-POST_ABOVE_TERM_CHARS = 300  # NCBI: "very long queries (more than several hundred characters)"
-IDCONV_MAX_IDS = 200  # the ID converter: "up to 200 IDs"
-ESUMMARY_JSON_MAX_IDS = 500  # "Maximum number of UIDs is 500 for JSON format output."
-ESEARCH_WINDOW = 9_999  # PubMed ESearch "can only retrieve the first 9,999 records"
-ECITMATCH_BATCH = 50  # citations per GET; keeps the URL near 4 kB
-IDCONV_RATE = 3.0  # undocumented; NCBI's keyless rate is the cautious reading
-RATE_LIMIT_PAUSE = 1.0  # NCBI counts per second: after a 429, pause everyone for a second
-SEARCH_FIRST_DAY = date(1700, 1, 1)
-SEARCH_LAST_DAY = date(3000, 12, 31)  # PubMed's own idiom for "no upper bound"
-
-_UID = re.compile(r"^[A-Za-z0-9_.\-]+$")
-_DATE = re.compile(r"^(\d{4})(?:/(\d{1,2})(?:/(\d{1,2}))?)?$")
-
-
-@attrs.frozen
-class Batch:
-    """One reply body and the ids it was asked for.
-
-    Attributes:
-        ids: the ids sent, deduplicated, in input order.
-        body: the reply as NCBI sent it (checked, not parsed).
-    """
-
-    ids: tuple[str, ...]
-    body: bytes = attrs.field(repr=lambda b: f"<{len(b)} bytes>")
-
-
-@attrs.frozen
-class JsonBatch:
-    """One decoded JSON reply and the ids it was asked for.
-
-    Attributes:
-        ids: the ids sent, deduplicated, in input order.
-        data: the decoded JSON.
-    """
-
-    ids: tuple[str, ...]
-    data: Any = attrs.field(repr=False)
-
-
-class _Cancelled(Exception):
-    """The caller stopped reading; requests not yet sent are dropped (internal)."""
-
-
-def _as_iterable(ids: Iterable[Any] | str | int | Identifier) -> Iterable[Any]:
-    # A lone string or number is one id, not a sequence of characters.
-    if isinstance(ids, str | int | bytes | PMID | PMCID | DOI):
-        return [ids]
-    return ids
-
-
-def _uid(value: Any, db: str) -> str:
-    """The UID form NCBI expects for ``db``: digits for pubmed and pmc, as given elsewhere."""
-    if db == "pubmed":
-        return PMID(value).value
-    if db == "pmc":
-        return PMCID(value).value[3:]
-    text = str(value).strip()
-    if not _UID.match(text):
-        raise InvalidIdentifier("id", value, f"not a UID of {db}")
-    return text
-
-
-def _batches(ids: Iterable[str], size: int) -> Iterator[tuple[str, ...]]:
-    """Deduplicate (first one wins) and cut into tuples of at most ``size``, lazily."""
-    seen: set[str] = set()
-    batch: list[str] = []
-    for uid in ids:
-        if uid in seen:
-            continue
-        seen.add(uid)
-        batch.append(uid)
-        if len(batch) == size:
-            yield tuple(batch)
-            batch = []
-    if batch:
-        yield tuple(batch)
-
-
-def _planned(ids: Iterable[str], size: int) -> Iterator[tuple[tuple[str, ...], bool]]:
-    """Batches, each with whether the whole call holds more than 200 ids (then POST).
-
-    Looking ahead just past 200 ids tells a small call (GET) from a bulk one (POST for every
-    batch) without reading all ids first.
-    """
-    batches = _batches(ids, size)
-    ahead: list[tuple[str, ...]] = []
-    seen = 0
-    for batch in batches:
-        ahead.append(batch)
-        seen += len(batch)
-        if seen > POST_ABOVE_IDS:
-            break
-    bulk = seen > POST_ABOVE_IDS
-    for batch in ahead:
-        yield batch, bulk
-    for batch in batches:
-        yield batch, True
-
-
-def _day(value: Any, *, end: bool) -> date:
-    """Read NCBI's YYYY, YYYY/MM or YYYY/MM/DD as the first (or last) day it covers."""
-    match = _DATE.match(str(value).strip())
-    if not match:
-        raise ValueError(f"dates are YYYY, YYYY/MM or YYYY/MM/DD, got {value!r}")
-    year = int(match.group(1))
-    month = int(match.group(2) or (12 if end else 1))
-    if match.group(3):
-        return date(year, month, int(match.group(3)))
-    if not end:
-        return date(year, month, 1)
-    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return following - timedelta(days=1)
-
-
-def _ncbi_date(day: date) -> str:
-    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
+# What fails one batch, after its retries, and not the call: the batch views report it.
+BatchError = NcbiError | TransportError
+Batched = Iterator[tuple[tuple[str, ...], Y | BatchError]]
 
 
 class EutilsClient(Closeable):
@@ -212,42 +98,28 @@ class EutilsClient(Closeable):
         random: Callable[[], float] | None = None,
     ) -> None:
         self.config = config or Config()
-        clock = clock or time.monotonic
-        sleep = sleep or time.sleep
-        self._own_transport = transport is None
-        self._transport: Transport = transport or RequestsTransport(
-            pool_size=self.config.max_in_flight
+        self._session = Session(
+            self.config,
+            transport=transport,
+            limiter=limiter,
+            clock=clock,
+            sleep=sleep,
+            random=random,
         )
-        self._limiter = limiter or RateLimiter(self.config.rate, clock=clock, sleep=sleep)
-        self._idconv_limiter = RateLimiter(
-            min(self.config.rate, IDCONV_RATE), clock=clock, sleep=sleep
-        )
-        retry_args: dict[str, Any] = {"clock": clock, "sleep": sleep}
-        if random is not None:
-            retry_args["draw"] = random
-        self._retrier = Retrier(RetryPolicy.from_config(self.config), **retry_args)
-        self._clock = clock
-        self._closed = False
-        self._sent: Counter[str] = Counter()
-        self._sent_lock = threading.Lock()
 
     def __repr__(self) -> str:
         key = "with key" if self.config.api_key else "without key"
-        return f"EutilsClient({self.config.eutils_url!r}, {self._limiter.rate:g}/s, {key})"
+        rate = self._session.limiter.rate
+        return f"EutilsClient({self.config.eutils_url!r}, {rate:g}/s, {key})"
 
     @property
     def requests_sent(self) -> dict[str, int]:
         """HTTP requests sent so far, by endpoint (retries count; replies from a cache don't)."""
-        with self._sent_lock:
-            return dict(self._sent)
+        return self._session.requests_sent
 
     def close(self) -> None:
         """Release the HTTP session (when the client created it)."""
-        if not self._closed and self._own_transport:
-            close = getattr(self._transport, "close", None)
-            if callable(close):
-                close()
-        self._closed = True
+        self._session.close()
 
     # ------------------------------------------------------------------ services
 
@@ -281,17 +153,29 @@ class EutilsClient(Closeable):
             NcbiError: NCBI answered with an error (after retries for transient ones).
             TransportError: no complete reply arrived, even after retries.
         """
-        fmt: Format = "xml" if retmode == "xml" else "text"
-        extra = [("retmode", retmode)] + ([("rettype", rettype)] if rettype else [])
+        return _raising(self.efetch_batches(ids, db=db, rettype=rettype, retmode=retmode))
 
-        def fetch(item: tuple[tuple[str, ...], bool], cancelled: threading.Event) -> Batch:
-            batch, bulk = item
-            params = [("db", db), ("id", ",".join(batch)), *extra]
-            reply = self._eutil("efetch", params, fmt=fmt, post=bulk, cancelled=cancelled)
+    def efetch_batches(
+        self,
+        ids: Iterable[Any] | str | int,
+        *,
+        db: str = "pubmed",
+        rettype: str | None = None,
+        retmode: str = "xml",
+    ) -> Batched[Batch]:
+        """:meth:`efetch`, batch by batch: ``(ids, Batch or the error that failed it)``.
+
+        A batch that fails after its retries fails only its own ids; the others go on.
+        """
+        fmt = efetch_format(retmode)
+
+        def fetch(batch: tuple[str, ...], post: bool, cancelled: threading.Event) -> Batch:
+            params = efetch_params(db, batch, rettype=rettype, retmode=retmode)
+            reply = self._session.eutil("efetch", params, fmt=fmt, post=post, cancelled=cancelled)
             return Batch(ids=batch, body=reply.body)
 
-        uids = (_uid(i, db) for i in _as_iterable(ids))
-        return self._windowed(fetch, _planned(uids, self.config.batch_size))
+        uids = (uid(i, db) for i in as_iterable(ids))
+        return self._batched(fetch, planned(uids, self.config.batch_size))
 
     def esummary(
         self, ids: Iterable[Any] | str | int, *, db: str = "pubmed"
@@ -299,7 +183,7 @@ class EutilsClient(Closeable):
         """Document summaries as decoded JSON, one per batch of ids, in input order.
 
         Batches hold at most 500 ids whatever ``config.batch_size`` says (NCBI's JSON limit).
-        Read them with :func:`pubenrich.ncbi.classify.parse_esummary`, which keeps a uid NCBI could
+        Read them with :func:`pubenrich.ncbi.esummary.parse_esummary`, which keeps a uid NCBI could
         not summarize with its ``"error"``.
 
         Raises:
@@ -307,16 +191,23 @@ class EutilsClient(Closeable):
             NcbiError: NCBI answered with an error.
             TransportError: no complete reply arrived, even after retries.
         """
+        return _raising(self.esummary_batches(ids, db=db))
+
+    def esummary_batches(
+        self, ids: Iterable[Any] | str | int, *, db: str = "pubmed"
+    ) -> Batched[JsonBatch]:
+        """:meth:`esummary`, batch by batch: ``(ids, JsonBatch or the error that failed it)``."""
         size = min(self.config.batch_size, ESUMMARY_JSON_MAX_IDS)
 
-        def summarize(item: tuple[tuple[str, ...], bool], cancelled: threading.Event) -> JsonBatch:
-            batch, bulk = item
-            params = [("db", db), ("id", ",".join(batch)), ("retmode", "json")]
-            reply = self._eutil("esummary", params, fmt="json", post=bulk, cancelled=cancelled)
+        def summarize(batch: tuple[str, ...], post: bool, cancelled: threading.Event) -> JsonBatch:
+            params = esummary_params(db, batch)
+            reply = self._session.eutil(
+                "esummary", params, fmt="json", post=post, cancelled=cancelled
+            )
             return JsonBatch(ids=batch, data=decode_json(reply.body))
 
-        uids = (_uid(i, db) for i in _as_iterable(ids))
-        return self._windowed(summarize, _planned(uids, size))
+        uids = (uid(i, db) for i in as_iterable(ids))
+        return self._batched(summarize, planned(uids, size))
 
     def esearch(
         self, term: str, *, db: str = "pubmed", retmax: int | None = None, **params: Any
@@ -349,28 +240,7 @@ class EutilsClient(Closeable):
             NcbiError: NCBI answered with an error.
             TransportError: no complete reply arrived, even after retries.
         """
-        if not term or not term.strip():
-            raise ValueError("term must not be empty")
-        if retmax is not None and retmax < 0:
-            raise ValueError(f"retmax must not be negative, got {retmax!r}")
-        first_max = ESEARCH_WINDOW if retmax is None else min(retmax, ESEARCH_WINDOW)
-        first = self._search(term, db, params, retmax=first_max)
-        if first.complete or (retmax is not None and retmax <= ESEARCH_WINDOW):
-            return first
-        limit = first.count if retmax is None else min(retmax, first.count)
-        if db == "pubmed":
-            ids = self._search_by_date(term, params, limit)
-        else:
-            ids = self._search_by_paging(term, db, params, first, limit)
-        if len(ids) < limit:
-            log.warning(
-                "esearch returned %d of %d ids for %r (records changed while searching?)",
-                len(ids),
-                limit,
-                term,
-                extra={"endpoint": "esearch", "count": first.count, "returned": len(ids)},
-            )
-        return attrs.evolve(first, ids=tuple(ids[:limit]))
+        return search_all(self._search, term, db, retmax, params)
 
     def elink(
         self,
@@ -398,18 +268,14 @@ class EutilsClient(Closeable):
             NcbiError: NCBI answered with an error.
             TransportError: no complete reply arrived, even after retries.
         """
-        extra = [("dbfrom", dbfrom), ("db", db), ("cmd", cmd)]
-        if linkname:
-            extra.append(("linkname", linkname))
 
-        def link(item: tuple[tuple[str, ...], bool], cancelled: threading.Event) -> list[LinkSet]:
-            batch, bulk = item
-            params = [*extra, *(("id", uid) for uid in batch)]
-            reply = self._eutil("elink", params, fmt="xml", post=bulk, cancelled=cancelled)
+        def link(batch: tuple[str, ...], post: bool, cancelled: threading.Event) -> list[LinkSet]:
+            params = elink_params(batch, dbfrom=dbfrom, db=db, linkname=linkname, cmd=cmd)
+            reply = self._session.eutil("elink", params, fmt="xml", post=post, cancelled=cancelled)
             return parse_elink(reply.body)
 
-        uids = (_uid(i, dbfrom) for i in _as_iterable(ids))
-        return self._windowed(link, _planned(uids, self.config.batch_size))
+        uids = (uid(i, dbfrom) for i in as_iterable(ids))
+        return _raising(self._batched(link, planned(uids, self.config.batch_size)))
 
     def ecitmatch(self, queries: Iterable[CitationQuery]) -> list[CitationMatch]:
         """Look citations up in PubMed; one :class:`CitationMatch` per query, in order.
@@ -422,23 +288,17 @@ class EutilsClient(Closeable):
             NcbiError: NCBI answered with an error.
             TransportError: no complete reply arrived, even after retries.
         """
-        queries = list(queries)
-        chunks = [
-            tuple(queries[i : i + ECITMATCH_BATCH]) for i in range(0, len(queries), ECITMATCH_BATCH)
-        ]
 
         def match(
             chunk: tuple[CitationQuery, ...], cancelled: threading.Event
         ) -> list[CitationMatch]:
-            params = [
-                ("db", "pubmed"),
-                ("retmode", "xml"),
-                ("rettype", "xml"),
-                ("bdata", build_bdata(chunk)),
-            ]
-            reply = self._eutil("ecitmatch", params, fmt="text", cancelled=cancelled, get=True)
+            params = ecitmatch_params(chunk)
+            reply = self._session.eutil(
+                "ecitmatch", params, fmt="text", cancelled=cancelled, get=True
+            )
             return parse_ecitmatch(reply.body, chunk)
 
+        chunks = ecitmatch_chunks(list(queries))
         return [m for found in self._windowed(match, chunks) for m in found]
 
     def idconv(self, ids: Iterable[Any] | str | int) -> Iterator[list[IdconvRecord]]:
@@ -456,53 +316,35 @@ class EutilsClient(Closeable):
             NcbiError: NCBI answered with an error.
             TransportError: no complete reply arrived, even after retries.
         """
-        groups: dict[str, list[str]] = {}
-        for raw in _as_iterable(ids):
-            ident = parse_identifier(raw)
-            kind = {PMID: "pmid", PMCID: "pmcid", DOI: "doi"}[type(ident)]
-            groups.setdefault(kind, []).append(ident.value)
-        size = min(self.config.batch_size, IDCONV_MAX_IDS)
-        work = [
-            (kind, batch)
-            for kind, values in groups.items()
-            for batch in _batches(values if kind != "doi" else _doi_unique(values), size)
-        ]
+        return _raising(self.idconv_batches(ids))
+
+    def idconv_batches(self, ids: Iterable[Any] | str | int) -> Batched[list[IdconvRecord]]:
+        """:meth:`idconv`, batch by batch: ``(ids as sent, records or the error that failed
+        them)``.
+
+        Raises:
+            InvalidIdentifier: an id is none of PMID, PMCID, DOI.
+        """
 
         def convert(
             item: tuple[str, tuple[str, ...]], cancelled: threading.Event
-        ) -> list[IdconvRecord]:
+        ) -> tuple[tuple[str, ...], list[IdconvRecord] | BatchError]:
             kind, batch = item
-            params = [
-                ("ids", ",".join(batch)),
-                ("idtype", kind),
-                ("format", "json"),
-                ("versions", "no"),
-            ]
-            reply = self._send(
-                "idconv",
-                self.config.idconv_url,
-                params,
-                fmt="json",
-                post=False,
-                with_key=False,
-                cancelled=cancelled,
-                limiters=(self._idconv_limiter, self._limiter),
-            )
-            return _pair_idconv(kind, batch, parse_idconv(reply.body))
+            try:
+                reply = self._session.idconv(idconv_params(kind, batch), cancelled=cancelled)
+            except (NcbiError, TransportError) as exc:
+                return batch, exc
+            return batch, pair_idconv(kind, batch, parse_idconv(reply.body))
 
-        return self._windowed(convert, work)
+        return self._windowed(convert, idconv_batches(ids, self.config.batch_size))
 
-    # ------------------------------------------------------------------ esearch helpers
+    # ------------------------------------------------------------------ sending
 
     def _search(
         self, term: str, db: str, params: dict[str, Any], *, retmax: int, retstart: int = 0
     ) -> SearchResult:
-        pairs = [("db", db), ("term", term), ("retmode", "xml"), ("retmax", str(retmax))]
-        if retstart:
-            pairs.append(("retstart", str(retstart)))
-        pairs += [(str(k), str(v)) for k, v in params.items() if v is not None]
-        post = len(term) > POST_ABOVE_TERM_CHARS
-        reply = self._eutil("esearch", pairs, fmt="xml", post=post)
+        pairs, post = search_params(term, db, params, retmax=retmax, retstart=retstart)
+        reply = self._session.eutil("esearch", pairs, fmt="xml", post=post)
         result = parse_esearch(reply.body, term=term)
         if result.phrases_not_found or result.errors:
             log.warning(
@@ -513,65 +355,24 @@ class EutilsClient(Closeable):
             )
         return result
 
-    def _search_by_date(self, term: str, params: dict[str, Any], limit: int) -> list[str]:
-        params = dict(params)
-        if params.get("reldate") is not None:
-            raise ValueError(
-                "a search of more than 9,999 PubMed records is split by date; "
-                "give mindate and maxdate instead of reldate"
-            )
-        datetype = params.pop("datetype", None) or "edat"
-        mindate = params.pop("mindate", None)
-        maxdate = params.pop("maxdate", None)
-        low = _day(mindate, end=False) if mindate else SEARCH_FIRST_DAY
-        high = _day(maxdate, end=True) if maxdate else SEARCH_LAST_DAY
-        ids: list[str] = []
-        seen: set[str] = set()
-        ranges = [(low, high)]
-        while ranges and len(ids) < limit:
-            start, end = ranges.pop()
-            sliced = {
-                **params,
-                "datetype": datetype,
-                "mindate": _ncbi_date(start),
-                "maxdate": _ncbi_date(end),
-            }
-            part = self._search(term, "pubmed", sliced, retmax=ESEARCH_WINDOW)
-            if part.count > ESEARCH_WINDOW:
-                if start == end:
-                    raise NcbiError(
-                        f"more than {ESEARCH_WINDOW} records on {_ncbi_date(start)} "
-                        f"({datetype}); ESearch cannot list them all",
-                        endpoint="esearch",
-                    )
-                middle = start + (end - start) // 2
-                ranges.append((middle + timedelta(days=1), end))
-                ranges.append((start, middle))  # popped first: oldest slice first
-                continue
-            for uid in part.ids:
-                if uid not in seen:
-                    seen.add(uid)
-                    ids.append(uid)
-        return ids
+    def _batched(
+        self,
+        fn: Callable[[tuple[str, ...], bool, threading.Event], Y],
+        plan: Iterable[tuple[tuple[str, ...], bool]],
+    ) -> Batched[Y]:
+        """``fn(batch, post, cancelled)`` over the planned batches, each paired with its ids;
+        a batch that fails after its retries gives its error in place of its result."""
 
-    def _search_by_paging(
-        self, term: str, db: str, params: dict[str, Any], first: SearchResult, limit: int
-    ) -> list[str]:
-        ids = list(first.ids)
-        while len(ids) < limit:
-            page = self._search(
-                term,
-                db,
-                params,
-                retmax=min(ESEARCH_WINDOW, limit - len(ids)),
-                retstart=len(ids),
-            )
-            if not page.ids:
-                break
-            ids.extend(page.ids)
-        return ids
+        def one(
+            item: tuple[tuple[str, ...], bool], cancelled: threading.Event
+        ) -> tuple[tuple[str, ...], Y | BatchError]:
+            batch, post = item
+            try:
+                return batch, fn(batch, post, cancelled)
+            except (NcbiError, TransportError) as exc:
+                return batch, exc
 
-    # ------------------------------------------------------------------ sending
+        return self._windowed(one, plan)
 
     def _windowed(
         self,
@@ -581,148 +382,10 @@ class EutilsClient(Closeable):
         """``fn`` over ``items``, up to ``max_in_flight`` at once, in order (see concurrency)."""
         return thread_map(fn, items, self.config.max_in_flight, name="pubenrich-eutils")
 
-    def _eutil(
-        self,
-        endpoint: str,
-        params: list[tuple[str, str]],
-        *,
-        fmt: Format,
-        post: bool = False,
-        get: bool = False,
-        cancelled: threading.Event | None = None,
-    ) -> HttpResponse:
-        """Send one E-utility request: POST when asked (bulk, long term) or when a key is set,
-        unless the service takes GET only."""
-        suffix = ".cgi" if endpoint == "ecitmatch" else ".fcgi"
-        use_post = not get and (post or bool(self.config.api_key))
-        return self._send(
-            endpoint,
-            self.config.eutils_url + endpoint + suffix,
-            params,
-            fmt=fmt,
-            post=use_post,
-            with_key=True,
-            cancelled=cancelled,
-            limiters=(self._limiter,),
-        )
 
-    def _send(
-        self,
-        endpoint: str,
-        url: str,
-        params: list[tuple[str, str]],
-        *,
-        fmt: Format,
-        post: bool,
-        with_key: bool,
-        cancelled: threading.Event | None,
-        limiters: Sequence[RateLimiter],
-    ) -> HttpResponse:
-        """Send with pacing, classification and retries; return a reply that is data."""
-        if self.config.offline:
-            raise OfflineMiss(f"offline mode: {endpoint} would need a request to NCBI")
-        identity = self.config.identity()
-        if not with_key:
-            identity.pop("api_key", None)
-        pairs = [*params, *identity.items()]
-        request = HttpRequest(
-            method="POST" if post else "GET",
-            url=url,
-            params=() if post else pairs,
-            data=pairs if post else None,
-            timeout=self.config.timeout,
-        )
-        shown = scrub(_joined(pairs))
-        secrets = request.secrets()
-
-        def attempt() -> HttpResponse:
-            if cancelled is not None and cancelled.is_set():
-                raise _Cancelled
-            for limiter in limiters:
-                limiter.acquire()
-            started = self._clock()
-            with self._sent_lock:
-                self._sent[endpoint] += 1
-            reply = self._transport.send(request)
-            log.debug(
-                "%s %s -> HTTP %d, %d bytes in %.2f s",
-                endpoint,
-                request.method,
-                reply.status,
-                len(reply.body),
-                self._clock() - started,
-                extra={"endpoint": endpoint, "method": request.method, "status": reply.status},
-            )
-            try:
-                classify(
-                    endpoint,
-                    reply.status,
-                    reply.headers,
-                    reply.body,
-                    fmt=fmt,
-                    params=shown,
-                    secrets=secrets,
-                )
-            except RateLimited as exc:
-                for limiter in limiters:
-                    limiter.penalize(exc.retry_after or RATE_LIMIT_PAUSE)
-                raise
-            return reply
-
-        return self._retrier.call(attempt, what=endpoint)
-
-
-def _joined(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Pairs as a dict, repeated names joined by commas (ELink's one ``id=`` per UID)."""
-    joined: dict[str, str] = {}
-    for name, value in pairs:
-        joined[name] = f"{joined[name]},{value}" if name in joined else value
-    return joined
-
-
-def _doi_unique(values: Iterable[str]) -> Iterator[str]:
-    """DOIs compare case-insensitively; keep the first spelling of each."""
-    seen: set[str] = set()
-    for value in values:
-        if value.lower() not in seen:
-            seen.add(value.lower())
-            yield value
-
-
-def _pair_idconv(
-    kind: str, batch: tuple[str, ...], records: list[IdconvRecord]
-) -> list[IdconvRecord]:
-    """One record per requested id, in request order, matched by ``requested-id`` or by id."""
-    by_request: dict[str, IdconvRecord] = {}
-    by_value: dict[str, IdconvRecord] = {}
-    for record in records:
-        if record.requested_id:
-            by_request.setdefault(_fold(kind, record.requested_id), record)
-        value = getattr(record, kind)
-        if value:
-            by_value.setdefault(_fold(kind, value), record)
-    paired = []
-    for requested in batch:
-        key = _fold(kind, requested)
-        found = by_request.get(key) or by_value.get(key)
-        if found is None:
-            paired.append(IdconvRecord(requested_id=requested, error="no record in the reply"))
-        else:
-            paired.append(attrs.evolve(found, requested_id=requested))
-    return paired
-
-
-def _fold(kind: str, value: str) -> str:
-    """The comparable form of an id of ``kind`` (DOIs ignore case, PMCIDs their prefix case)."""
-    value = value.strip()
-    if kind == "pmid":
-        try:
-            return PMID(value).value
-        except InvalidIdentifier:
-            return value
-    if kind == "pmcid":
-        try:
-            return PMCID(value).value
-        except InvalidIdentifier:
-            return value.upper()
-    return value.lower()
+def _raising(batched: Batched[Y]) -> Iterator[Y]:
+    """The results of a batch view, raising the first batch's error where it stands."""
+    for _, result in batched:
+        if isinstance(result, NcbiError | TransportError):
+            raise result
+        yield result

@@ -17,7 +17,7 @@ import requests
 import requests.adapters
 import urllib3.exceptions
 
-from pubenrich.config import SECRET_PARAMS, scrub_query
+from pubenrich._secrets import MASK, SECRET_PARAMS, mask_query, mask_values, secret_values
 from pubenrich.errors import NcbiError, TransportError
 
 __all__ = ["HttpRequest", "HttpResponse", "RequestsTransport", "Transport", "download_to"]
@@ -36,7 +36,7 @@ class _MaskSecrets(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = scrub_query(message)
+        masked = mask_query(message)
         if masked != message:
             record.msg, record.args = masked, None
         return True
@@ -87,21 +87,15 @@ class HttpRequest:
 
     def secrets(self) -> list[str]:
         """The secret values this request carries (api_key, email), longest first."""
-        found = {v for k, v in (*self.params, *(self.data or ())) if k in SECRET_PARAMS and v}
-        return sorted(found, key=len, reverse=True)
+        return secret_values((*self.params, *(self.data or ())))
 
     def redact(self, text: str) -> str:
         """``text`` with every secret value of this request replaced by ``***``."""
-        for secret in self.secrets():
-            text = text.replace(secret, "***")
-            encoded = urlencode({"": secret})[1:]
-            if encoded != secret:
-                text = text.replace(encoded, "***")
-        return text
+        return mask_values(text, self.secrets())
 
     def safe_url(self) -> str:
         """The URL with its query string, secrets masked; safe to log."""
-        shown = [(k, "***" if k in SECRET_PARAMS else v) for k, v in self.params]
+        shown = [(k, MASK if k in SECRET_PARAMS else v) for k, v in self.params]
         return self.url + ("?" + urlencode(shown) if shown else "")
 
 

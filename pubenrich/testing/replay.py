@@ -14,6 +14,10 @@ recording whether it went as GET or POST. The parameters that carry who is askin
 from bodies and headers. Matching ignores the order of requests (concurrent clients send them
 in any order); identical requests are served in recorded order, the last one repeating.
 A request that matches nothing raises :class:`ReplayMiss` at once: no retry, no network.
+
+A file is served either by a :class:`ReplayTransport` given to the client (nothing patched,
+like httpx's ``MockTransport``) or, for code that makes its own clients, by :func:`replay`,
+which answers every `requests` call in a block through `responses`.
 """
 
 from __future__ import annotations
@@ -29,15 +33,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import requests
 import responses
 from requests.adapters import HTTPAdapter
 
+from pubenrich._secrets import mask_bytes, mask_values, secret_values
 from pubenrich.errors import PubenrichError
+from pubenrich.ncbi.transport import HttpRequest, HttpResponse
 
-__all__ = ["FORMAT", "ReplayMiss", "Replayer", "record", "replay"]
+__all__ = ["FORMAT", "ReplayMiss", "ReplayTransport", "Replayer", "record", "replay"]
 
 FORMAT = "pubenrich-replay/1"
 # Parameters that say who is asking, not what is asked: never stored, never matched.
@@ -58,6 +64,15 @@ def _split(url: str) -> tuple[str, list[tuple[str, str]]]:
     return base, parse_qsl(parts.query, keep_blank_values=True)
 
 
+def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, ParamValue]:
+    """Parameters without the identity ones, sorted, repeated keys as lists."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for key, value in pairs:
+        if key not in IDENTITY_PARAMS:
+            grouped[key].append(value)
+    return {k: v[0] if len(v) == 1 else v for k, v in sorted(grouped.items())}
+
+
 def _request_params(request: requests.PreparedRequest) -> dict[str, ParamValue]:
     """Query string plus form body, identity parameters dropped, repeated keys as lists."""
     _, pairs = _split(str(request.url))
@@ -66,11 +81,7 @@ def _request_params(request: requests.PreparedRequest) -> dict[str, ParamValue]:
     if body and "application/x-www-form-urlencoded" in content_type:
         text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
         pairs += parse_qsl(text, keep_blank_values=True)
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for key, value in pairs:
-        if key not in IDENTITY_PARAMS:
-            grouped[key].append(value)
-    return {k: v[0] if len(v) == 1 else v for k, v in sorted(grouped.items())}
+    return _grouped(pairs)
 
 
 def _key(url: str, params: Mapping[str, ParamValue]) -> str:
@@ -79,16 +90,8 @@ def _key(url: str, params: Mapping[str, ParamValue]) -> str:
     return json.dumps([base, params], sort_keys=True)
 
 
-def _scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            # Also URL-encoded ("@" as "%40"), as in a body that quotes the request URL.
-            text = text.replace(secret, _SCRUBBED).replace(quote_plus(secret), _SCRUBBED)
-    return text
-
-
 class Replayer:
-    """Serves the exchanges of one fixture file through `responses`.
+    """Serves the exchanges of one fixture file, to `responses` or to a :class:`ReplayTransport`.
 
     Attributes:
         calls: how many requests were served.
@@ -111,16 +114,20 @@ class Replayer:
         return cls(data["exchanges"])
 
     def respond(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        """The recorded answer to ``request``; raises ReplayMiss when there is none."""
-        params = _request_params(request)
-        key = _key(str(request.url), params)
+        """The recorded answer to a `requests` request; raises ReplayMiss when there is none."""
+        return self.answer(str(request.method), str(request.url), _request_params(request))
+
+    def answer(
+        self, method: str, url: str, params: Mapping[str, ParamValue]
+    ) -> tuple[int, dict[str, str], bytes]:
+        """The recorded ``(status, headers, body)`` for ``url`` with ``params`` (identity
+        parameters left out); raises ReplayMiss when there is none."""
+        key = _key(url, params)
         with self._lock:
             queue = self._queues.get(key)
             if not queue:
-                base, _ = _split(str(request.url))
-                raise ReplayMiss(
-                    f"no recorded answer for {request.method} {base} with params {params}"
-                )
+                base, _ = _split(url)
+                raise ReplayMiss(f"no recorded answer for {method} {base} with params {params}")
             exchange = queue.popleft() if len(queue) > 1 else queue[0]
             self.calls += 1
         if "body_base64" in exchange:
@@ -128,6 +135,45 @@ class Replayer:
         else:
             body = str(exchange.get("body", "")).encode("utf-8")
         return int(exchange["status"]), dict(exchange.get("headers", {})), body
+
+
+class ReplayTransport:
+    """A :class:`~pubenrich.ncbi.transport.Transport` that answers from a recorded fixture.
+
+    Like httpx's ``MockTransport``: give it to the client and nothing is patched, nothing
+    reaches the network, and other code's `requests` calls are left alone::
+
+        client = EutilsClient(config, transport=ReplayTransport.from_file(path))
+
+    A request the fixture does not hold raises :class:`ReplayMiss` at once (no retry).
+
+    Args:
+        replayer: the exchanges to serve.
+    """
+
+    def __init__(self, replayer: Replayer) -> None:
+        self.replayer = replayer
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> ReplayTransport:
+        """A transport serving the fixture file at ``path``."""
+        return cls(Replayer.from_file(path))
+
+    @property
+    def calls(self) -> int:
+        """How many requests were served."""
+        return self.replayer.calls
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """The recorded reply to ``request``; raises ReplayMiss when there is none."""
+        params = _grouped((*request.params, *(request.data or ())))
+        status, headers, body = self.replayer.answer(request.method, request.url, params)
+        return HttpResponse(
+            status=status,
+            headers={name.lower(): value for name, value in headers.items()},
+            body=body,
+            url=request.safe_url(),
+        )
 
 
 @contextmanager
@@ -157,7 +203,7 @@ class _Recorder:
             text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
             pairs += parse_qsl(text, keep_blank_values=True)
         # Identity values are scrubbed wherever they appear, not only in their own parameter.
-        self.secrets |= {v for k, v in pairs if k in ("api_key", "email") and v}
+        self.secrets |= set(secret_values(pairs))
         base, _ = _split(str(request.url))
         exchange: dict[str, Any] = {
             "method": str(request.method).upper(),
@@ -165,19 +211,18 @@ class _Recorder:
             "params": _request_params(request),
             "status": response.status_code,
             "headers": {
-                name: _scrub(value, self.secrets)
+                name: mask_values(value, self.secrets, _SCRUBBED)
                 for name, value in response.headers.items()
                 if name.lower() in _KEPT_HEADERS
             },
         }
         try:
-            exchange["body"] = _scrub(response.content.decode("utf-8"), self.secrets)
+            exchange["body"] = mask_values(
+                response.content.decode("utf-8"), self.secrets, _SCRUBBED
+            )
         except UnicodeDecodeError:
             # Scrubbed before encoding: base64 would hide a secret from the final text scrub.
-            content = response.content
-            for secret in sorted(self.secrets, key=len, reverse=True):
-                for form in {secret, quote_plus(secret)}:
-                    content = content.replace(form.encode("utf-8"), _SCRUBBED.encode())
+            content = mask_bytes(response.content, self.secrets, _SCRUBBED)
             exchange["body_base64"] = base64.b64encode(content).decode("ascii")
         with self._lock:
             self.exchanges.append(exchange)
@@ -212,6 +257,8 @@ def record(
             "note": note,
             "exchanges": recorder.exchanges,
         }
-        text = _scrub(json.dumps(document, indent=1, ensure_ascii=False), recorder.secrets)
+        text = mask_values(
+            json.dumps(document, indent=1, ensure_ascii=False), recorder.secrets, _SCRUBBED
+        )
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(text + "\n", encoding="utf-8")

@@ -21,7 +21,7 @@ from ncbi_fakes import (
 )
 
 from pubenrich import CitationQuery, EutilsClient, InvalidIdentifier, TransportError
-from pubenrich.ncbi.classify import parse_esummary
+from pubenrich.ncbi.esummary import parse_esummary
 
 Client = Callable[..., EutilsClient]
 

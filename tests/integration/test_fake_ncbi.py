@@ -18,8 +18,9 @@ import pytest
 import requests
 
 from pubenrich.config import Config
-from pubenrich.ncbi.classify import CitationQuery, parse_esummary
 from pubenrich.ncbi.client import EutilsClient
+from pubenrich.ncbi.ecitmatch import CitationQuery
+from pubenrich.ncbi.esummary import parse_esummary
 from pubenrich.testing.fake_ncbi import FAULT_KINDS, FakeNcbi, FaultPlan, SyntheticUniverse
 
 UNIVERSE = SyntheticUniverse(size=400, seed=7)

@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 from pubenrich import Config
+from pubenrich._secrets import mask_values, secret_values
 from pubenrich.config import scrub, scrub_query
 
 
@@ -140,3 +141,17 @@ def test_scrub_query_masks_secret_values_in_quoted_urls() -> None:
     line = '"GET /e.cgi?db=pubmed&email=a%40example.org&api_key=K3y&tool=t HTTP/1.1" 200'
     assert scrub_query(line) == '"GET /e.cgi?db=pubmed&email=***&api_key=***&tool=t HTTP/1.1" 200'
     assert scrub_query("my_api_key=1 stays") == "my_api_key=1 stays"
+
+
+def test_secrets_are_masked_as_given_and_url_encoded_longest_first() -> None:
+    """One rule for literal values: the longer secret first, its URL-encoded form too."""
+    text = "key=abc123 abc email=me%40example.org me@example.org"
+    masked = mask_values(text, ["abc", "abc123", "me@example.org"])
+    assert masked == "key=*** *** email=*** ***"
+    assert mask_values("me@example.org", ["me@example.org"], "SCRUBBED") == "SCRUBBED"
+
+
+def test_secret_values_are_read_from_request_pairs() -> None:
+    """Only api_key and email are secrets; empty values are none."""
+    pairs = [("api_key", "K"), ("email", ""), ("tool", "t"), ("email", "a@b.org")]
+    assert secret_values(pairs) == ["a@b.org", "K"]

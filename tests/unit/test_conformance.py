@@ -17,14 +17,12 @@ import pytest
 import yaml
 
 from pubenrich import BadRequest, CitationQuery, NcbiUnavailable, TransportError
-from pubenrich.ncbi.classify import (
-    classify,
-    parse_ecitmatch,
-    parse_elink,
-    parse_esearch,
-    parse_esummary,
-    parse_idconv,
-)
+from pubenrich.ncbi.classify import classify
+from pubenrich.ncbi.ecitmatch import parse_ecitmatch
+from pubenrich.ncbi.elink import parse_elink
+from pubenrich.ncbi.esearch import parse_esearch
+from pubenrich.ncbi.esummary import parse_esummary
+from pubenrich.ncbi.idconv import parse_idconv
 
 pytestmark = pytest.mark.shared
 

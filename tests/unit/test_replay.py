@@ -12,8 +12,16 @@ from urllib.parse import quote_plus
 import pytest
 import requests
 
+from pubenrich import Config, EutilsClient
 from pubenrich.errors import PubenrichError
-from pubenrich.testing.replay import FORMAT, Replayer, ReplayMiss, record, replay
+from pubenrich.testing.replay import (
+    FORMAT,
+    Replayer,
+    ReplayMiss,
+    ReplayTransport,
+    record,
+    replay,
+)
 
 SECRET_KEY = "k3y-0123456789abcdef"
 SECRET_MAIL = "someone@example.org"
@@ -158,3 +166,34 @@ def test_pytest_fixture_replays_the_marked_file(ncbi_replay: Replayer) -> None:
     assert reply.status_code == 200
     assert ncbi_replay.calls == 1
     assert "<ERROR>Can not retrieve DbInfo for db=x</ERROR>" in reply.text
+
+
+def _hand_built(path: Path) -> Path:
+    exchange = {
+        "method": "GET",
+        "url": "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi",
+        "params": {"db": "pubmed", "retmax": "9999", "retmode": "xml", "term": "synthetic"},
+        "status": 200,
+        "headers": {"Content-Type": "text/xml"},
+        "body": "<eSearchResult><Count>1</Count><IdList><Id>99000001</Id></IdList></eSearchResult>",
+    }
+    path.write_text(json.dumps({"format": FORMAT, "exchanges": [exchange]}), encoding="utf-8")
+    return path
+
+
+def test_replay_transport_serves_a_client_without_patching(tmp_path: Path) -> None:
+    """Given to the client, the transport answers its requests, a POST with a key included."""
+    transport = ReplayTransport.from_file(_hand_built(tmp_path / "f.json"))
+    config = Config(api_key=SECRET_KEY, email=SECRET_MAIL)  # with a key, every request POSTs
+    with EutilsClient(config, transport=transport) as client:
+        result = client.esearch("synthetic")
+    assert result.ids == ("99000001",)
+    assert transport.calls == 1
+
+
+def test_replay_transport_fails_loudly_on_an_unrecorded_request(tmp_path: Path) -> None:
+    """A request the file does not hold raises ReplayMiss at once, not after retries."""
+    transport = ReplayTransport.from_file(_hand_built(tmp_path / "f.json"))
+    with EutilsClient(transport=transport) as client, pytest.raises(ReplayMiss):
+        client.esearch("something else")
+    assert client.requests_sent == {"esearch": 1}

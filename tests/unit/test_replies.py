@@ -15,16 +15,13 @@ from pubenrich import (
     RateLimited,
     TransportError,
 )
-from pubenrich.ncbi.classify import (
-    build_bdata,
-    classify,
-    decode_json,
-    parse_ecitmatch,
-    parse_elink,
-    parse_esearch,
-    parse_esummary,
-    parse_idconv,
-)
+from pubenrich.ncbi.classify import classify
+from pubenrich.ncbi.ecitmatch import build_bdata, parse_ecitmatch
+from pubenrich.ncbi.elink import parse_elink
+from pubenrich.ncbi.esearch import parse_esearch
+from pubenrich.ncbi.esummary import parse_esummary
+from pubenrich.ncbi.idconv import parse_idconv
+from pubenrich.ncbi.reading import decode_json
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ncbi"
 

@@ -33,8 +33,8 @@ from pubenrich.errors import OfflineMiss, PubenrichError
 from pubenrich.model.enriched import Candidate, RecordSource, Route
 from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier
 from pubenrich.model.records import Article, BookArticle
-from pubenrich.ncbi.classify import CitationMatch, CitationQuery
 from pubenrich.ncbi.client import EutilsClient
+from pubenrich.ncbi.ecitmatch import CitationMatch, CitationQuery
 from pubenrich.services.records import Fetcher, FetchResult, mapping_key
 from pubenrich.text.citations import Citation
 from pubenrich.text.scoring import (
