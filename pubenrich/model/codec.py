@@ -1,13 +1,13 @@
-"""Code-generated constructors of attrs records: from a JSON dict, to one, and from slots.
+"""The records' dict form (``to_dict``/``from_dict``) and their code-generated constructors.
 
-Every function here is compiled once per class (``exec`` over its field names) rather than
+The constructors are compiled once per class (``exec`` over its field names) rather than
 walking the fields per value: the cache reads back tens of thousands of records a second and
 the XML parser builds some 800,000 small records per 10,000-record body, so the per-value cost
-decides. Keeping all of it in one module keeps the generated code in one place to read.
+decides. Keeping them in one module keeps the generated code in one place to read.
 
-The codec knows attrs and the identifiers, not the record classes, so ``records`` imports it
-and not the other way round (its ``to_dict``/``from_dict`` call :func:`unstructure` and
-:func:`converter` directly, without a cycle).
+The codec knows attrs and the identifiers, not the record classes: ``records`` imports it (its
+top-level records derive from :class:`Serializable`), never the other way round, so there is no
+import cycle and no import deferred to call time on the cache's hot path.
 """
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ from __future__ import annotations
 import functools
 import types
 import typing
-from collections.abc import Callable
-from typing import Any, TypeVar, Union
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar, Union
 
 import attrs
 
+from pubenrich.errors import ParseError
 from pubenrich.model.identifiers import DOI, PMCID, PMID
 
-__all__ = ["Converter", "converter", "slot_constructor", "unstructure"]
+__all__ = ["SCHEMA_VERSION", "Serializable", "slot_constructor"]
 
 _T = TypeVar("_T", bound=attrs.AttrsInstance)
 
@@ -33,6 +34,47 @@ _IDS = (PMID, PMCID, DOI)
 _TAGS = ("type", "schema")
 
 _REQUIRED = object()
+
+# The version of the dict form. Bump it when a record's fields change so that dicts written
+# before cannot be read as they are: a cache of the old form is then invalidated, not misread.
+SCHEMA_VERSION = 1
+
+
+class Serializable:
+    """``to_dict`` / ``from_dict`` for the record types (JSON-safe, stable names)."""
+
+    record_type: ClassVar[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a JSON-safe dict with ``type`` and ``schema``."""
+        data: dict[str, Any] = {"type": self.record_type, "schema": SCHEMA_VERSION}
+        data.update(_unstructure(self))
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, trusted: bool = False) -> Any:
+        """Read back what ``to_dict`` wrote.
+
+        Args:
+            data: a dict of ``to_dict``'s form.
+            trusted: ``data`` is ``to_dict``'s own output read back (a cache entry), so the
+                per-field type tests are skipped; the type, the schema version and every
+                nested value are still read as usual.
+
+        Raises:
+            ParseError: another type, another schema version, or values of the wrong shape.
+        """
+        if data.get("type") != cls.record_type:
+            raise ParseError(f"expected a {cls.record_type!r} record, got {data.get('type')!r}")
+        if data.get("schema") != SCHEMA_VERSION:
+            raise ParseError(
+                f"record schema {data.get('schema')!r} is not this version's {SCHEMA_VERSION}"
+            )
+        kind: Any = cls
+        try:  # the record's builder leaves out "type" and "schema"
+            return _converter(kind, trusted=trusted)(data if type(data) is dict else dict(data))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise ParseError(f"cannot read a {cls.record_type} record: {exc}") from exc
 
 
 def slot_constructor(cls: type[_T]) -> Callable[..., _T]:
@@ -71,7 +113,7 @@ def _defaults(cls: Any) -> tuple[tuple[str, Any], ...]:
     return tuple(out)
 
 
-def unstructure(value: Any) -> Any:
+def _unstructure(value: Any) -> Any:
     """The JSON form of ``value``: records as dicts, tuples as lists, identifiers as strings."""
     if isinstance(value, _IDS):
         return value.value
@@ -83,15 +125,15 @@ def unstructure(value: Any) -> Any:
         for name, default in _defaults(kind):
             field_value = getattr(value, name)
             if default is _REQUIRED or field_value != default:
-                out[name] = unstructure(field_value)
+                out[name] = _unstructure(field_value)
         return out
     if isinstance(value, tuple | list):
-        return [unstructure(v) for v in value]
+        return [_unstructure(v) for v in value]
     return value
 
 
 @functools.cache
-def converter(kind: Any, *, trusted: bool = False) -> Converter:
+def _converter(kind: Any, *, trusted: bool = False) -> Converter:
     """A function that builds a value of ``kind`` from its JSON form, made once per type.
 
     Compiling the walk over the type once (rather than inspecting types per value) is what
@@ -100,10 +142,10 @@ def converter(kind: Any, *, trusted: bool = False) -> Converter:
     origin = typing.get_origin(kind)
     if origin in (Union, types.UnionType):
         (inner,) = [a for a in typing.get_args(kind) if a is not type(None)]
-        convert = converter(inner, trusted=trusted)
+        convert = _converter(inner, trusted=trusted)
         return lambda value: None if value is None else convert(value)
     if origin is tuple:
-        item = converter(typing.get_args(kind)[0], trusted=trusted)
+        item = _converter(typing.get_args(kind)[0], trusted=trusted)
 
         def sequence(value: Any) -> tuple[Any, ...]:
             if not isinstance(value, list | tuple):
@@ -139,7 +181,7 @@ def _builder(kind: type, *, trusted: bool = False) -> Converter:
     """
     name = kind.__name__
     hints = typing.get_type_hints(kind)
-    tags = _TAGS if hasattr(kind, "record_type") else ()  # a top-level record's, checked already
+    tags = _TAGS if issubclass(kind, Serializable) else ()  # checked by from_dict
     names = frozenset([*(f.name for f in attrs.fields(kind)), *tags])
     namespace: dict[str, Any] = {
         "_kind": kind,
@@ -238,7 +280,7 @@ def _lazy(namespace: dict[str, Any], slot: str, kind: Any, *, trusted: bool) -> 
     """Put in ``slot`` a converter of ``kind`` that is made at its first call."""
 
     def first(value: Any) -> Any:
-        convert = converter(kind, trusted=trusted)
+        convert = _converter(kind, trusted=trusted)
         namespace[slot] = convert
         return convert(value)
 

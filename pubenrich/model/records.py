@@ -4,8 +4,8 @@ Records are built once from parsed values (never lazy views over XML) and change
 ``attrs.evolve``. ``to_dict()`` gives a JSON-safe dict with stable field names plus ``"type"``
 and ``"schema"``; ``record_from_dict`` reads it back. A dict of another schema version is
 refused (``ParseError``), so a cache of old records is invalidated, never misread. The dict
-forms are compiled per class by :mod:`pubenrich.model.codec`; dates live in
-:mod:`pubenrich.model.dates` (``PartialDate`` is re-exported here).
+form (and ``SCHEMA_VERSION``) is :mod:`pubenrich.model.codec`'s, dates are
+:mod:`pubenrich.model.dates`'s; both names are re-exported here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeAlias
 import attrs
 
 from pubenrich.errors import InvalidIdentifier, ParseError
-from pubenrich.model.codec import converter, unstructure
+from pubenrich.model.codec import SCHEMA_VERSION, Serializable
 from pubenrich.model.dates import PartialDate
 from pubenrich.model.identifiers import DOI, PMCID, PMID
 
@@ -48,8 +48,6 @@ __all__ = [
     "record_from_dict",
     "retraction_status",
 ]
-
-SCHEMA_VERSION = 1
 
 
 @attrs.frozen
@@ -318,45 +316,8 @@ def retraction_status(
     )
 
 
-class _Serializable:
-    """``to_dict`` / ``from_dict`` for the record types (JSON-safe, stable names)."""
-
-    record_type: ClassVar[str]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The record as a JSON-safe dict with ``type`` and ``schema``."""
-        data: dict[str, Any] = {"type": self.record_type, "schema": SCHEMA_VERSION}
-        data.update(unstructure(self))
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, trusted: bool = False) -> Any:
-        """Read back what ``to_dict`` wrote.
-
-        Args:
-            data: a dict of ``to_dict``'s form.
-            trusted: ``data`` is ``to_dict``'s own output read back (a cache entry), so the
-                per-field type tests are skipped; the type, the schema version and every
-                nested value are still read as usual.
-
-        Raises:
-            ParseError: another type, another schema version, or values of the wrong shape.
-        """
-        if data.get("type") != cls.record_type:
-            raise ParseError(f"expected a {cls.record_type!r} record, got {data.get('type')!r}")
-        if data.get("schema") != SCHEMA_VERSION:
-            raise ParseError(
-                f"record schema {data.get('schema')!r} is not this version's {SCHEMA_VERSION}"
-            )
-        kind: Any = cls
-        try:  # the record's builder leaves out "type" and "schema"
-            return converter(kind, trusted=trusted)(data if type(data) is dict else dict(data))
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise ParseError(f"cannot read a {cls.record_type} record: {exc}") from exc
-
-
 @attrs.frozen
-class Article(_Serializable):
+class Article(Serializable):
     """A PubMed article (``PubmedArticle``): ids, text, people, journal, dates and indexing."""
 
     record_type: ClassVar[str] = "article"
@@ -393,7 +354,7 @@ class Article(_Serializable):
 
 
 @attrs.frozen
-class BookArticle(_Serializable):
+class BookArticle(Serializable):
     """A PubMed book or book chapter (``PubmedBookArticle``), named like :class:`Article`."""
 
     record_type: ClassVar[str] = "book"
@@ -420,7 +381,7 @@ class BookArticle(_Serializable):
 
 
 @attrs.frozen
-class DeletedCitation(_Serializable):
+class DeletedCitation(Serializable):
     """PMIDs that PubMed deleted (``DeleteCitation``), reported rather than lost."""
 
     record_type: ClassVar[str] = "deleted"
