@@ -14,6 +14,7 @@ from pubenrich.formats.pubmed_xml.elements import (
     Element,
     Handler,
     children,
+    first,
     is_yes,
     many,
     markup,
@@ -250,9 +251,9 @@ def _text_or_empty(element: Element | None) -> str:
 
 
 _ARTICLE: dict[str, Handler] = {
-    "Journal": once("_journal", lambda e: e),
+    "Journal": first("_journal"),
     "ArticleTitle": _title,
-    "Pagination": once("_pagination", lambda e: e),
+    "Pagination": first("_pagination"),
     "ELocationID": _elocation,
     "Abstract": once("abstract", read_abstract),
     "AuthorList": many("authors", lambda e: read_authors(e, "Author")),
@@ -265,8 +266,8 @@ _ARTICLE: dict[str, Handler] = {
 }
 _CITATION: dict[str, Handler] = {
     "PMID": _pmid_element,
-    "Article": once("_article", lambda e: e),
-    "MedlineJournalInfo": once("_info", lambda e: e),
+    "Article": first("_article"),
+    "MedlineJournalInfo": first("_info"),
     "OtherID": _other_id,
     "KeywordList": _keywords,
     "CommentsCorrectionsList": many(

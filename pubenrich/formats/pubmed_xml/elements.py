@@ -60,6 +60,7 @@ def text_of(element: Element) -> str:
 
 
 def optional_text(element: Element) -> str | None:
+    """The text content, or None when it is empty."""
     return text_of(element) or None
 
 
@@ -79,20 +80,23 @@ def markup(element: Element) -> str:
 
 
 def is_yes(element: Element, attribute: str, default: bool = False) -> bool:
+    """Whether a ``Y``/``N`` attribute says yes (``default`` when it is absent)."""
     value = element.get(attribute)
     return default if value is None else value == "Y"
 
 
 def pmid_or_none(text: str | None) -> PMID | None:
+    """The PMID ``text`` names, or None when it is empty or not a PMID."""
     try:
         return PMID(text) if text else None
     except InvalidIdentifier:
         return None
 
 
-# ---------------------------------------------------------------------- handler tables
+# ---------------------------------------------------------------------- handlers
 #
-# Each handler stores into ``out`` under the name of the record field (or a private "_name"
+# The article and journal readers are tables of handlers, tag to handler. Each handler stores
+# into ``out`` under the name of the record field (or a private "_name"
 # for values combined at the end). "First one wins" for single fields, as ``find`` would.
 
 
@@ -106,6 +110,8 @@ def walk(element: Element, handlers: dict[str, Handler], out: dict[str, Any]) ->
 
 
 def once(name: str, read: Callable[[Element], Any]) -> Handler:
+    """A handler storing ``read(element)`` under ``name``, for the first such element only."""
+
     def handler(element: Element, out: dict[str, Any]) -> None:
         if name not in out:
             out[name] = read(element)
@@ -113,7 +119,19 @@ def once(name: str, read: Callable[[Element], Any]) -> Handler:
     return handler
 
 
+def first(name: str) -> Handler:
+    """A handler keeping the first such element itself under ``name``, to be read later."""
+
+    def handler(element: Element, out: dict[str, Any]) -> None:
+        if name not in out:
+            out[name] = element
+
+    return handler
+
+
 def many(name: str, read: Callable[[Element], Any]) -> Handler:
+    """A handler adding what ``read(element)`` returns to the list under ``name``."""
+
     def handler(element: Element, out: dict[str, Any]) -> None:
         out.setdefault(name, []).extend(read(element))
 

@@ -12,6 +12,7 @@ from typing import Any
 from pubenrich.formats.pubmed_xml.elements import (
     Element,
     Handler,
+    first,
     once,
     optional_text,
     read_date,
@@ -57,7 +58,7 @@ def _issn(element: Element, parts: dict[str, Any]) -> None:
 
 _JOURNAL: dict[str, Handler] = {
     "ISSN": _issn,
-    "JournalIssue": once("_issue", lambda e: e),
+    "JournalIssue": first("_issue"),
     "Title": once("title", optional_text),
     "ISOAbbreviation": once("iso_abbreviation", optional_text),
 }
