@@ -56,6 +56,7 @@ __all__ = ["read_record"]
 
 
 def read_record(element: Element) -> PubmedRecord:
+    """The record of a ``PubmedArticle``, ``PubmedBookArticle`` or ``DeleteCitation`` element."""
     if element.tag == "PubmedArticle":
         return _article(element)
     if element.tag == "PubmedBookArticle":
@@ -88,9 +89,9 @@ def _article(element: Element) -> Article:
             out[name] = tuple(out[name])
     ids = out.get("article_ids", ())
     elocations = tuple(out.pop("_elocations", ()))
-    journal = out.pop("_journal", None)
-    pagination = out.pop("_pagination", None)
-    out["journal"], pub_date = read_journal(journal, pagination, out.pop("_info", None), elocations)
+    out["journal"], pub_date = read_journal(
+        out.pop("_journal", None), out.pop("_pagination", None), out.pop("_info", None), elocations
+    )
     if pub_date is not None:
         out["pub_date"] = pub_date
     out["pmcid"] = _pmcid(ids, out.pop("_other_ids", []))
