@@ -15,7 +15,7 @@ from typing import IO, Any
 from Bio import Medline
 
 from pubenrich.errors import InvalidIdentifier, ParseError
-from pubenrich.formats.pubmed_xml import parse_medline_date, retraction_status
+from pubenrich.model.dates import parse_medline_date
 from pubenrich.model.identifiers import DOI, PMCID, PMID
 from pubenrich.model.records import (
     Abstract,
@@ -33,6 +33,7 @@ from pubenrich.model.records import (
     MeshQualifier,
     PartialDate,
     PublicationType,
+    retraction_status,
 )
 
 __all__ = ["parse_medline", "to_medline"]

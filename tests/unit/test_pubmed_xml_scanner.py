@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pubenrich import Article, ParseError, parse_pubmed_xml
-from pubenrich.formats import pubmed_xml
+from pubenrich.formats.pubmed_xml import stream as pubmed_xml
 from pubenrich.model.records import PubmedRecord
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pubmed"
@@ -162,6 +162,7 @@ def test_a_missing_end_of_set_is_an_error() -> None:
 
 def test_constructors_refuse_classes_that_validate() -> None:
     """The parser's fast constructors are for unvalidated types only."""
+    from pubenrich.formats.pubmed_xml import elements as pubmed_xml
     from pubenrich.model.records import PartialDate
 
     with pytest.raises(TypeError, match="validates"):

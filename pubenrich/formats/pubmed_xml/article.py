@@ -1,0 +1,305 @@
+"""Build an :class:`Article`, a :class:`BookArticle` or a :class:`DeletedCitation` from the
+element of one PubMed record.
+
+An article's fields are gathered by walking each container once with a table of handlers (see
+:mod:`.elements`), then combined: the journal, the PMC and DOI ids, the retraction status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pubenrich.errors import InvalidIdentifier
+from pubenrich.formats.pubmed_xml.elements import (
+    Element,
+    Handler,
+    children,
+    first,
+    is_yes,
+    many,
+    markup,
+    once,
+    optional_text,
+    pmid_or_none,
+    read_abstract,
+    read_article_ids,
+    read_author,
+    read_authors,
+    read_chemical,
+    read_comment,
+    read_data_bank,
+    read_date,
+    read_grant,
+    read_mesh_heading,
+    read_publication_types,
+    read_references,
+    text_of,
+    walk,
+)
+from pubenrich.formats.pubmed_xml.journal import read_journal
+from pubenrich.model.dates import PartialDate
+from pubenrich.model.identifiers import DOI, PMCID, PMID
+from pubenrich.model.records import (
+    Article,
+    ArticleId,
+    Author,
+    BookArticle,
+    DeletedCitation,
+    ELocation,
+    HistoryDate,
+    Keyword,
+    PubmedRecord,
+    retraction_status,
+)
+
+__all__ = ["read_record"]
+
+
+def read_record(element: Element) -> PubmedRecord:
+    """The record of a ``PubmedArticle``, ``PubmedBookArticle`` or ``DeleteCitation`` element."""
+    if element.tag == "PubmedArticle":
+        return _article(element)
+    if element.tag == "PubmedBookArticle":
+        return _book(element)
+    pmids = tuple(p for p in (pmid_or_none(text_of(e)) for e in element.iter("PMID")) if p)
+    return DeletedCitation(pmids=pmids)
+
+
+def _article(element: Element) -> Article:
+    citation = pubmed_data = None
+    for child in element:
+        tag = child.tag
+        if tag == "MedlineCitation" and citation is None:
+            citation = child
+        elif tag == "PubmedData" and pubmed_data is None:
+            pubmed_data = child
+    if citation is None:
+        raise ValueError("PubmedArticle without MedlineCitation")
+    out: dict[str, Any] = {}
+    walk(citation, _CITATION, out)
+    if "pmid" not in out:
+        raise ValueError("MedlineCitation without PMID")
+    article = out.pop("_article", None)
+    if article is not None:
+        walk(article, _ARTICLE, out)
+    if pubmed_data is not None:
+        walk(pubmed_data, _PUBMED_DATA, out)
+    for name in _TUPLES:
+        if name in out:
+            out[name] = tuple(out[name])
+    ids = out.get("article_ids", ())
+    elocations = tuple(out.pop("_elocations", ()))
+    out["journal"], pub_date = read_journal(
+        out.pop("_journal", None), out.pop("_pagination", None), out.pop("_info", None), elocations
+    )
+    if pub_date is not None:
+        out["pub_date"] = pub_date
+    out["pmcid"] = _pmcid(ids, out.pop("_other_ids", []))
+    out["doi"] = _doi(ids, elocations)
+    out["pii"] = _first_id(ids, "pii") or next(
+        (e.value for e in elocations if e.kind == "pii"), None
+    )
+    out["retraction"] = retraction_status(
+        out.get("comments_corrections", ()), out.get("publication_types", ())
+    )
+    out["medline_status"] = citation.get("Status")
+    return Article(**out)
+
+
+def _author_lists(parent: Element | None, editors: bool) -> list[Author]:
+    if parent is None:
+        return []
+    return [
+        read_author(a)
+        for lst in parent.findall("AuthorList")
+        if (lst.get("Type") == "editors" if editors else lst.get("Type", "authors") == "authors")
+        for a in lst.findall("Author")
+    ]
+
+
+def _book(element: Element) -> BookArticle:
+    # Book records are rare (a few in a baseline file): plain find() is clear enough here.
+    document = element.find("BookDocument")
+    if document is None:
+        raise ValueError("PubmedBookArticle without BookDocument")
+    pmid_element = document.find("PMID")
+    pmid = PMID(text_of(pmid_element) if pmid_element is not None else "")
+    book = document.find("Book")
+    ids_element = document.find("ArticleIdList")
+    ids = read_article_ids(ids_element) if ids_element is not None else ()
+    data_ids = element.find("PubmedBookData/ArticleIdList")
+    if data_ids is not None:
+        ids += read_article_ids(data_ids)
+    title_el = document.find("ArticleTitle")
+    book_title_el = book.find("BookTitle") if book is not None else None
+    book_title = optional_text(book_title_el) if book_title_el is not None else None
+    authors = _author_lists(document, editors=False) or _author_lists(book, editors=False)
+    editors = _author_lists(document, editors=True) + _author_lists(book, editors=True)
+    publisher = book.find("Publisher") if book is not None else None
+    publisher_parts = (
+        {c.tag: optional_text(c) for c in reversed(publisher)} if publisher is not None else {}
+    )
+    book_date = book.find("PubDate") if book is not None else None
+    abstract = document.find("Abstract")
+    return BookArticle(
+        pmid=pmid,
+        title=(text_of(title_el) if title_el is not None else "") or (book_title or ""),
+        title_markup=(markup(title_el) if title_el is not None else "") or (book_title or ""),
+        book_title=book_title,
+        doi=_doi(ids, ()),
+        article_ids=ids,
+        abstract=read_abstract(abstract) if abstract is not None else None,
+        authors=tuple(authors),
+        editors=tuple(editors),
+        publisher=publisher_parts.get("PublisherName"),
+        publisher_location=publisher_parts.get("PublisherLocation"),
+        isbn=tuple(text_of(e) for e in book.findall("Isbn")) if book is not None else (),
+        pub_date=read_date(book_date) if book_date is not None else PartialDate(),
+        sections=tuple(
+            title
+            for section in document.iterfind("Sections/Section")
+            if (title := _text_or_empty(section.find("SectionTitle")))
+        ),
+        languages=tuple(text_of(e) for e in document.findall("Language") if text_of(e)),
+        publication_types=read_publication_types(document),
+    )
+
+
+def _first_id(ids: tuple[ArticleId, ...], kind: str) -> str | None:
+    return next((i.value for i in ids if i.kind == kind), None)
+
+
+def _doi(ids: tuple[ArticleId, ...], elocations: tuple[ELocation, ...]) -> DOI | None:
+    candidates = [i.value for i in ids if i.kind == "doi"]
+    candidates += [e.value for e in elocations if e.kind == "doi" and e.valid]
+    for value in candidates:
+        try:
+            return DOI(value)
+        except InvalidIdentifier:
+            continue
+    return None
+
+
+def _pmcid(ids: tuple[ArticleId, ...], other_ids: list[str]) -> PMCID | None:
+    for value in [i.value for i in ids if i.kind in ("pmc", "pmcid")] + other_ids:
+        try:
+            return PMCID(value)
+        except InvalidIdentifier:
+            continue
+    return None
+
+
+# ---------------------------------------------------------------------- handler tables
+
+
+def _title(element: Element, out: dict[str, Any]) -> None:
+    if "title" not in out:
+        out["title"] = text_of(element)
+        out["title_markup"] = markup(element)
+
+
+def _elocation(element: Element, out: dict[str, Any]) -> None:
+    value = text_of(element)
+    if value:
+        location = ELocation(
+            kind=element.get("EIdType", ""), value=value, valid=is_yes(element, "ValidYN", True)
+        )
+        out.setdefault("_elocations", []).append(location)
+
+
+def _language(element: Element, out: dict[str, Any]) -> None:
+    value = text_of(element)
+    if value:
+        out.setdefault("languages", []).append(value)
+
+
+def _keywords(element: Element, out: dict[str, Any]) -> None:
+    owner = element.get("Owner")
+    found = out.setdefault("keywords", [])
+    for child in element:
+        if child.tag == "Keyword":
+            value = text_of(child)
+            if value:
+                found.append(Keyword(text=value, owner=owner, major=is_yes(child, "MajorTopicYN")))
+
+
+def _other_id(element: Element, out: dict[str, Any]) -> None:
+    value = text_of(element)
+    if value.upper().startswith("PMC"):
+        out.setdefault("_other_ids", []).append(value)
+
+
+def _pmid_element(element: Element, out: dict[str, Any]) -> None:
+    if "pmid" not in out:
+        out["pmid"] = PMID(text_of(element))
+        version = element.get("Version")
+        out["pmid_version"] = int(version) if version and version.isdigit() else None
+
+
+def _supplementary(element: Element) -> list[str]:
+    return [v for v in (text_of(c) for c in element if c.tag == "SupplMeshName") if v]
+
+
+def _history(element: Element) -> list[HistoryDate]:
+    return [
+        HistoryDate(c.get("PubStatus", ""), read_date(c))
+        for c in element.iterchildren("PubMedPubDate")
+    ]
+
+
+def _text_or_empty(element: Element | None) -> str:
+    return "" if element is None else text_of(element)
+
+
+_ARTICLE: dict[str, Handler] = {
+    "Journal": first("_journal"),
+    "ArticleTitle": _title,
+    "Pagination": first("_pagination"),
+    "ELocationID": _elocation,
+    "Abstract": once("abstract", read_abstract),
+    "AuthorList": many("authors", lambda e: read_authors(e, "Author")),
+    "Language": _language,
+    "GrantList": many("grants", lambda e: children(e, "Grant", read_grant)),
+    "DataBankList": many("data_banks", lambda e: children(e, "DataBank", read_data_bank)),
+    "PublicationTypeList": once("publication_types", read_publication_types),
+    "VernacularTitle": once("vernacular_title", optional_text),
+    "ArticleDate": once("article_date", read_date),
+}
+_CITATION: dict[str, Handler] = {
+    "PMID": _pmid_element,
+    "Article": first("_article"),
+    "MedlineJournalInfo": first("_info"),
+    "OtherID": _other_id,
+    "KeywordList": _keywords,
+    "CommentsCorrectionsList": many(
+        "comments_corrections", lambda e: children(e, "CommentsCorrections", read_comment)
+    ),
+    "MeshHeadingList": many(
+        "mesh_headings", lambda e: children(e, "MeshHeading", read_mesh_heading)
+    ),
+    "ChemicalList": many("chemicals", lambda e: children(e, "Chemical", read_chemical)),
+    "InvestigatorList": many("investigators", lambda e: read_authors(e, "Investigator")),
+    "SupplMeshList": many("supplementary_concepts", _supplementary),
+}
+_PUBMED_DATA: dict[str, Handler] = {
+    "ArticleIdList": once("article_ids", read_article_ids),
+    "History": many("history", _history),
+    "PublicationStatus": once("publication_status", optional_text),
+    "ReferenceList": many("references", read_references),
+}
+# Fields gathered as lists (a record may hold several of their containers), made tuples at
+# the end.
+_TUPLES = (
+    "authors",
+    "chemicals",
+    "comments_corrections",
+    "data_banks",
+    "grants",
+    "history",
+    "investigators",
+    "keywords",
+    "languages",
+    "mesh_headings",
+    "references",
+    "supplementary_concepts",
+)

@@ -1,0 +1,403 @@
+"""Small readers of PubMed XML elements: text, ids, dates, authors, abstracts and indexing.
+
+Speed: a 10,000-record efetch body holds some three million elements, so the cost per element
+decides. Each element is visited once, by iterating its parent's children and dispatching on
+the tag (tables of handlers built with :func:`once` and :func:`many`), never by one
+``find``/``iterfind`` per field: lxml runs those through ElementPath, in Python, and each
+rescans the children.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from pubenrich.errors import InvalidIdentifier
+from pubenrich.model.codec import slot_constructor as _maker
+from pubenrich.model.dates import PartialDate, month_of, parse_medline_date, season_of
+from pubenrich.model.identifiers import PMID
+from pubenrich.model.records import (
+    Abstract,
+    AbstractSection,
+    Affiliation,
+    ArticleId,
+    Author,
+    Chemical,
+    CommentCorrection,
+    DataBank,
+    Grant,
+    MeshHeading,
+    MeshQualifier,
+    PublicationType,
+    Reference,
+)
+
+# lxml's _Element; typed loosely because lxml ships no stubs the project depends on.
+Element = Any
+# A handler reads one child element into the fields being gathered for a record.
+Handler = Callable[[Element, dict[str, Any]], None]
+
+# The parser's hottest records, built through their slots (see slot_constructor).
+_new_article_id = _maker(ArticleId)
+_new_reference = _maker(Reference)
+_new_author = _maker(Author)
+_new_affiliation = _maker(Affiliation)
+
+
+# ---------------------------------------------------------------------- text
+
+
+def text_of(element: Element) -> str:
+    """The text content, every descendant's text included, outer white space trimmed."""
+    if len(element):
+        return "".join(element.itertext()).strip()
+    text = element.text
+    return text.strip() if text else ""
+
+
+def optional_text(element: Element) -> str | None:
+    """The text content, or None when it is empty."""
+    return text_of(element) or None
+
+
+def markup(element: Element) -> str:
+    """The content with inline tags (``<i>``, ``<sup>``, MathML) kept as written.
+
+    The result is XML content: the element's own leading text is escaped like the children's
+    text, so ``a &lt; b`` stays ``a &lt; b``.
+    """
+    if not len(element):
+        text = element.text
+        return escape(text.strip()) if text else ""
+    inner = escape(element.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", with_tail=True) for child in element
+    )
+    return inner.strip()
+
+
+def is_yes(element: Element, attribute: str, default: bool = False) -> bool:
+    """Whether a ``Y``/``N`` attribute says yes (``default`` when it is absent)."""
+    value = element.get(attribute)
+    return default if value is None else value == "Y"
+
+
+def pmid_or_none(text: str | None) -> PMID | None:
+    """The PMID ``text`` names, or None when it is empty or not a PMID."""
+    try:
+        return PMID(text) if text else None
+    except InvalidIdentifier:
+        return None
+
+
+# ---------------------------------------------------------------------- handlers
+#
+# The article and journal readers are tables of handlers, tag to handler. Each handler stores
+# into ``out`` under the name of the record field (or a private "_name"
+# for values combined at the end). "First one wins" for single fields, as ``find`` would.
+
+
+def walk(element: Element, handlers: dict[str, Handler], out: dict[str, Any]) -> None:
+    """Hand each child of ``element`` to the handler of its tag; unknown tags are skipped."""
+    get = handlers.get
+    for child in element:
+        handler = get(child.tag)
+        if handler is not None:
+            handler(child, out)
+
+
+def once(name: str, read: Callable[[Element], Any]) -> Handler:
+    """A handler storing ``read(element)`` under ``name``, for the first such element only."""
+
+    def handler(element: Element, out: dict[str, Any]) -> None:
+        if name not in out:
+            out[name] = read(element)
+
+    return handler
+
+
+def first(name: str) -> Handler:
+    """A handler keeping the first such element itself under ``name``, to be read later."""
+
+    def handler(element: Element, out: dict[str, Any]) -> None:
+        if name not in out:
+            out[name] = element
+
+    return handler
+
+
+def many(name: str, read: Callable[[Element], Any]) -> Handler:
+    """A handler adding what ``read(element)`` returns to the list under ``name``."""
+
+    def handler(element: Element, out: dict[str, Any]) -> None:
+        out.setdefault(name, []).extend(read(element))
+
+    return handler
+
+
+def children(element: Element, tag: str, build: Callable[[Element], Any]) -> list[Any]:
+    # iterchildren(tag) filters in C, without making a tag string per child.
+    return [build(child) for child in element.iterchildren(tag)]
+
+
+# ---------------------------------------------------------------------- dates
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.strip().isdigit() else None
+
+
+def read_date(element: Element) -> PartialDate:
+    """A structured date (``Year``/``Month``/``Day``/``Season``) or a ``MedlineDate``."""
+    # Several per record (the History): one pass, the first of each tag wins, as find() would.
+    year = month = day = season = None
+    for child in element:
+        tag = child.tag
+        if tag == "Year":
+            if year is None:
+                year = child.text or ""
+        elif tag == "Month":
+            if month is None:
+                month = child.text or ""
+        elif tag == "Day":
+            if day is None:
+                day = child.text or ""
+        elif tag == "MedlineDate":
+            return parse_medline_date(text_of(child))
+        elif tag == "Season" and season is None:
+            season = (child.text or "").strip()
+    day_number = _int(day)
+    return PartialDate(
+        _int(year),
+        month_of(month),
+        day_number if day_number and 1 <= day_number <= 31 else None,
+        season_of(season) if season else None,
+    )
+
+
+# ---------------------------------------------------------------------- parts
+
+
+def read_article_ids(element: Element) -> tuple[ArticleId, ...]:
+    # Hot: a reference list holds thousands of ids per body. text_of is inlined for a leaf.
+    ids = []
+    for child in element:
+        if child.tag == "ArticleId":
+            value = "".join(child.itertext()) if len(child) else child.text
+            if value and (value := value.strip()):
+                ids.append(_new_article_id(child.get("IdType", ""), value))
+    return tuple(ids)
+
+
+# PubMed writes ORCIDs bare (0000-0002-1825-009X) or as a URL (https://orcid.org/...).
+_ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])\s*$", re.IGNORECASE)
+
+
+def _orcid(value: str) -> str | None:
+    """The bare ``0000-0002-1825-009X`` form; an unreadable value is kept as written."""
+    found = _ORCID.search(value)
+    if found is None:
+        return value or None
+    return "-".join(found.groups()).upper()
+
+
+def _identifier(element: Element) -> str:
+    return f"{element.get('Source', '')}:{text_of(element)}"
+
+
+def _affiliation(element: Element) -> Affiliation | None:
+    name = None
+    identifiers = []
+    for child in element:
+        tag = child.tag
+        if tag == "Affiliation":
+            if name is None:
+                name = text_of(child)
+        elif tag == "Identifier":
+            identifiers.append(_identifier(child))
+    return _new_affiliation(name, tuple(identifiers)) if name else None
+
+
+_NAME_INDEX = {"LastName": 0, "ForeName": 1, "Initials": 2, "Suffix": 3, "CollectiveName": 4}
+
+
+def read_author(element: Element) -> Author:
+    # Hot (tens of thousands per body): plain locals and positional arguments, no helpers
+    # for leaf text.
+    names: list[str | None] = [None] * 5
+    seen = [False] * 5
+    identifiers = []
+    affiliations = []
+    orcid = None
+    for child in element:
+        tag = child.tag
+        index = _NAME_INDEX.get(tag)
+        if index is not None:
+            if not seen[index]:
+                seen[index] = True
+                value = child.text if index < 4 else text_of(child)  # names are #PCDATA
+                names[index] = value.strip() or None if value else None
+        elif tag == "AffiliationInfo":
+            affiliation = _affiliation(child)
+            if affiliation is not None:
+                affiliations.append(affiliation)
+        elif tag == "Identifier":
+            value = text_of(child)
+            source = child.get("Source", "")
+            if orcid is None and source == "ORCID":
+                orcid = _orcid(value)
+            if value:
+                identifiers.append(f"{source}:{value}")
+    get = element.get
+    contrib, valid = get("EqualContrib"), get("ValidYN")
+    return _new_author(
+        names[0],
+        names[1],
+        names[2],
+        names[3],
+        names[4],
+        tuple(affiliations),
+        orcid,
+        tuple(identifiers),
+        contrib == "Y",
+        valid is None or valid == "Y",
+    )
+
+
+def read_authors(element: Element, tag: str) -> list[Author]:
+    return [read_author(child) for child in element.iterchildren(tag)]
+
+
+def read_abstract(element: Element) -> Abstract:
+    sections = []
+    copyright_ = None
+    seen = False
+    for child in element:
+        tag = child.tag
+        if tag == "AbstractText":
+            sections.append(
+                AbstractSection(
+                    text=text_of(child),
+                    markup=markup(child),
+                    label=child.get("Label"),
+                    nlm_category=child.get("NlmCategory"),
+                )
+            )
+        elif tag == "CopyrightInformation" and not seen:
+            copyright_, seen = optional_text(child), True
+    return Abstract(sections=tuple(sections), copyright=copyright_)
+
+
+def read_comment(element: Element) -> CommentCorrection:
+    parts: dict[str, Element] = {}
+    for child in element:
+        parts.setdefault(child.tag, child)
+    source = parts.get("RefSource")
+    pmid = parts.get("PMID")
+    return CommentCorrection(
+        ref_type=element.get("RefType", ""),
+        ref_source=optional_text(source) if source is not None else None,
+        pmid=pmid_or_none(pmid.text) if pmid is not None else None,
+    )
+
+
+def read_publication_types(element: Element) -> tuple[PublicationType, ...]:
+    found = []
+    for child in element.iter("PublicationType"):
+        name = text_of(child)
+        if name:
+            found.append(PublicationType(name=name, ui=child.get("UI")))
+    return tuple(found)
+
+
+def read_references(element: Element) -> list[Reference]:
+    """The references of a ``ReferenceList``, nested lists included.
+
+    The hottest loop of the parser (a record often cites fifty papers): one flat pass over
+    only the three tags that matter, filtered by lxml in C, instead of a walk per reference.
+    ``ArticleId`` holds only text (``#PCDATA`` in the DTD), so its ``.text`` is the value.
+    """
+    found: list[Reference] = []
+    citation: str | None = None
+    ids: list[ArticleId] | None = None
+    for node in element.iter("Reference", "Citation", "ArticleId"):
+        tag = node.tag
+        if tag == "ArticleId":
+            value = node.text
+            if value and ids is not None and (value := value.strip()):
+                ids.append(_new_article_id(node.get("IdType", ""), value))
+        elif tag == "Citation":
+            if citation is None:
+                value = "".join(node.itertext()) if len(node) else node.text
+                citation = value.strip() if value else ""
+        else:
+            if ids is not None:
+                found.append(_new_reference(citation or "", tuple(ids)))
+            citation, ids = None, []
+    if ids is not None:
+        found.append(_new_reference(citation or "", tuple(ids)))
+    return found
+
+
+def read_mesh_heading(element: Element) -> MeshHeading:
+    descriptor = None
+    qualifiers = []
+    for child in element:
+        tag = child.tag
+        if tag == "DescriptorName":
+            if descriptor is None:
+                descriptor = child
+        elif tag == "QualifierName":  # #PCDATA
+            get = child.get
+            qualifiers.append(
+                MeshQualifier((child.text or "").strip(), get("UI"), get("MajorTopicYN") == "Y")
+            )
+    if descriptor is None:
+        return MeshHeading("", None, False, tuple(qualifiers))
+    get = descriptor.get
+    return MeshHeading(
+        (descriptor.text or "").strip(),  # #PCDATA
+        get("UI"),
+        get("MajorTopicYN") == "Y",
+        tuple(qualifiers),
+    )
+
+
+def read_chemical(element: Element) -> Chemical:
+    parts: dict[str, Element] = {}
+    for child in element:
+        parts.setdefault(child.tag, child)
+    name = parts.get("NameOfSubstance")
+    registry = parts.get("RegistryNumber")
+    return Chemical(
+        name=text_of(name) if name is not None else "",
+        ui=name.get("UI") if name is not None else None,
+        registry_number=optional_text(registry) if registry is not None else None,
+    )
+
+
+def read_grant(element: Element) -> Grant:
+    parts: dict[str, Element] = {}
+    for child in element:
+        parts.setdefault(child.tag, child)
+    values = [parts.get(tag) for tag in ("GrantID", "Acronym", "Agency", "Country")]
+    grant_id, acronym, agency, country = (
+        optional_text(v) if v is not None else None for v in values
+    )
+    return Grant(grant_id=grant_id, acronym=acronym, agency=agency, country=country)
+
+
+def read_data_bank(element: Element) -> DataBank:
+    name = None
+    numbers: list[str] = []
+    for child in element:
+        tag = child.tag
+        if tag == "DataBankName":
+            if name is None:
+                name = text_of(child)
+        elif tag == "AccessionNumberList":
+            numbers.extend(text_of(n) for n in child if n.tag == "AccessionNumber")
+    return DataBank(name=name or "", accession_numbers=tuple(numbers))
