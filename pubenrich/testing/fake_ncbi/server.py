@@ -232,15 +232,16 @@ class FakeNcbi:
         else:
             headers["X-RateLimit-Remaining"] = str(limit)
 
-        fault = self.faults.fault_for(index) if self.faults else None
+        plan = self.faults
+        fault = plan.fault_for(index) if plan else None
         delay = self._delay(index)
         if delay:
             self._closing.wait(delay)
-        if self.faults is None or fault is None:
+        if plan is None or fault is None:
             reply: Reply | None = self._route(endpoint, params)
         else:
             request = _Request(index, endpoint, params, client, limit)
-            reply = self._faulted(handler, stats, self.faults, fault, request)
+            reply = self._faulted(handler, stats, plan, fault, request)
         if reply is not None:
             stats.count_ids(reply.ids_served)
             self._send(handler, reply, headers)
