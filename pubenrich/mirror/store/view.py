@@ -196,13 +196,7 @@ class Mirror(Closeable):
         Raises:
             InvalidIdentifier: ``doi`` is not a DOI.
         """
-        key = (doi if isinstance(doi, DOI) else DOI(doi)).key
-        rows = self._query("SELECT pmid FROM records WHERE doi = ? ORDER BY pmid LIMIT 1", (key,))
-        if not rows:
-            rows = self._query(
-                "SELECT pmid FROM pmc_ids WHERE doi = ? AND pmid IS NOT NULL LIMIT 1", (key,)
-            )
-        return PMID(rows[0][0]) if rows else None
+        return self._pmid_by("doi", (doi if isinstance(doi, DOI) else DOI(doi)).key)
 
     def pmid_for_pmcid(self, pmcid: PMCID | str) -> PMID | None:
         """The PMID of the record with this PMCID, from the records or PMC-ids.
@@ -210,13 +204,20 @@ class Mirror(Closeable):
         Raises:
             InvalidIdentifier: ``pmcid`` is not a PMCID.
         """
-        key = (pmcid if isinstance(pmcid, PMCID) else PMCID(pmcid)).value
-        rows = self._query("SELECT pmid FROM records WHERE pmcid = ? LIMIT 1", (key,))
-        if not rows:
-            rows = self._query(
-                "SELECT pmid FROM pmc_ids WHERE pmcid = ? AND pmid IS NOT NULL", (key,)
-            )
-        return PMID(rows[0][0]) if rows else None
+        return self._pmid_by("pmcid", (pmcid if isinstance(pmcid, PMCID) else PMCID(pmcid)).value)
+
+    def _pmid_by(self, column: str, key: str) -> PMID | None:
+        """The PMID whose ``column`` (doi or pmcid) is ``key``: the lowest among the records
+        (the index gives them in PMID order), else the first that PMC-ids maps."""
+        # Only the column's name, one of the two above, is formatted in; the key is bound.
+        for query in (
+            f"SELECT pmid FROM records WHERE {column} = ? ORDER BY pmid LIMIT 1",  # noqa: S608
+            f"SELECT pmid FROM pmc_ids WHERE {column} = ? AND pmid IS NOT NULL LIMIT 1",  # noqa: S608
+        ):
+            rows = self._query(query, (key,))
+            if rows:
+                return PMID(rows[0][0])
+        return None
 
     def search_title(
         self,
