@@ -38,6 +38,7 @@ _ELINK_HEAD = (
 
 
 def efetch(universe: SyntheticUniverse, params: Params) -> Reply:
+    """PubMed XML of the ids asked for, unknown ones left out."""
     db = param(params, "db", "pubmed")
     if db != "pubmed":
         raise BadRequest(f"the fake serves db=pubmed only, not {db!r}")
@@ -48,6 +49,7 @@ def efetch(universe: SyntheticUniverse, params: Params) -> Reply:
 
 
 def esummary(universe: SyntheticUniverse, params: Params) -> Reply:
+    """esummary's JSON, with NCBI's per-uid error for unknown ids."""
     ids = id_list(params)
     result: dict[str, Any] = {"uids": []}
     served = 0
@@ -64,6 +66,7 @@ def esummary(universe: SyntheticUniverse, params: Params) -> Reply:
 
 
 def esearch(universe: SyntheticUniverse, params: Params) -> Reply:
+    """esearch's XML or JSON for a term, paged by retstart and retmax."""
     term = param(params, "term", "")
     retmax = int(param(params, "retmax", "20") or 20)
     retstart = int(param(params, "retstart", "0") or 0)
@@ -98,6 +101,7 @@ def esearch(universe: SyntheticUniverse, params: Params) -> Reply:
 
 
 def elink(universe: SyntheticUniverse, params: Params) -> Reply:
+    """pubmed<->pmc links, in XML or JSON."""
     dbfrom = param(params, "dbfrom", "pubmed")
     db = param(params, "db", "pmc")
     linkname = param(params, "linkname", f"{dbfrom}_{db}")
@@ -141,6 +145,7 @@ def elink(universe: SyntheticUniverse, params: Params) -> Reply:
 
 
 def ecitmatch(universe: SyntheticUniverse, params: Params) -> Reply:
+    """One line per citation of ``bdata``, with the PMID or NCBI's NOT_FOUND/AMBIGUOUS."""
     bdata = param(params, "bdata", "")
     lines = []
     for raw in bdata.replace("\r", "\n").split("\n"):
@@ -158,6 +163,7 @@ def ecitmatch(universe: SyntheticUniverse, params: Params) -> Reply:
 
 
 def idconv(universe: SyntheticUniverse, params: Params) -> Reply:
+    """The PMC ID converter's JSON, with its limit of 200 ids."""
     raw = param(params, "ids", "")
     ids = [i.strip() for i in raw.split(",") if i.strip()]
     idtype = param(params, "idtype", "")
