@@ -21,16 +21,17 @@ from xml.sax.saxutils import escape
 
 import attrs
 
-from pubenrich.testing.fake_ncbi import SyntheticRecord, SyntheticUniverse
+from pubenrich.testing.fake_ncbi.universe import (
+    JOURNALS,
+    PUBMED_DOCTYPE,
+    SyntheticRecord,
+    SyntheticUniverse,
+)
 
 __all__ = ["FileServer", "write_md5", "write_pmc_ids", "write_pubmed_file"]
 
 # The prolog of NCBI's baseline files (the same DTD as efetch's PubmedArticleSet).
-_HEAD = (
-    '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD '
-    'PubMedArticle, 1st January 2025//EN" '
-    '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n'
-)
+_HEAD = f'<?xml version="1.0" encoding="utf-8"?>\n{PUBMED_DOCTYPE}\n<PubmedArticleSet>\n'
 _TAIL = "</PubmedArticleSet>\n"
 _PMC_HEADER = (
     "Journal Title",
@@ -92,8 +93,9 @@ def write_pmc_ids(path: Path, rows: Iterable[tuple[str, str | None, str | None]]
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(_PMC_HEADER)
+    title, _, issn = JOURNALS[0]
     for pmcid, pmid, doi in rows:
-        journal = ["Journal of Synthetic Records", "9999-0001", "", "2020", "1", "1", "1"]
+        journal = [title, issn, "", "2020", "1", "1", "1"]
         writer.writerow([*journal, doi or "", pmcid, pmid or "", "", "2020/01/01"])
     path.write_bytes(gzip.compress(text.getvalue().encode("utf-8")))
     return path

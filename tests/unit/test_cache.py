@@ -21,6 +21,8 @@ from pubenrich.cache import (
     SqliteCache,
     default_cache_path,
 )
+from pubenrich.cache.jsontext import loads
+from pubenrich.cache.sqlite import chunks
 from pubenrich.errors import CacheError
 
 
@@ -282,3 +284,20 @@ def test_default_path_is_in_the_user_cache_dir(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr("sys.platform", "linux")
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
     assert default_cache_path() == Path("/somewhere/cache/pubenrich/cache.sqlite3")
+
+
+def test_integers_past_64_bits_read_back(cache: Cache) -> None:
+    """orjson refuses them; the json fallback that the mirror shares still reads them."""
+    big = 2**70
+    cache.put_many(RECORDS, {"1": {"n": big}}, version=1)
+    assert cache.get_many(RECORDS, ["1"], version=1)["1"].value == {"n": big}
+    assert loads(b'{"n": %d}' % big) == {"n": big}
+
+
+def test_chunks_cover_every_key_once_in_order() -> None:
+    """Keys go to SQLite in slices under its bound on host parameters, none lost or repeated."""
+    keys = [str(n) for n in range(1234)]
+    slices = list(chunks(keys, 500))
+    assert [len(s) for s in slices] == [500, 500, 234]
+    assert [key for s in slices for key in s] == keys
+    assert list(chunks([], 500)) == []

@@ -1,196 +1,36 @@
-"""The mirror's store: one SQLite file of record JSON, id indexes and a title index.
+"""The mirror's read view: :class:`Mirror`, its records by PMID, DOI and PMCID, and titles.
 
-Chosen by measurement (``benchmarks/bench_mirror.py``, 200,000 records): the Enricher asks for
-scattered PMIDs a few hundred at a time, which SQLite's B-tree keyed by PMID serves about 14
-times faster than filtered Parquet reads, and update files replace and delete single records,
-which SQLite does in place while a Parquet file must be rewritten. Parquet is about 8 times
-smaller; the store trades disk for lookups. Records are kept as their ``to_dict`` JSON,
-zlib-compressed by default (``build(compress=False)`` keeps plain JSON), and read back with
-:func:`~pubenrich.model.records.record_from_dict`, so the mirror holds what the parser produced.
+The view opens the store read-only and reads records trusted (its own build wrote them), so a
+lookup costs one indexed query per chunk of keys and the decoding of what is used.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import gzip
-import json
-import logging
 import os
 import re
 import sqlite3
 import threading
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import attrs
-import orjson
 
+from pubenrich.cache.jsontext import loads
+from pubenrich.cache.sqlite import chunks
 from pubenrich.closing import Closeable
 from pubenrich.errors import MirrorError
+from pubenrich.mirror.store.tables import BUILT_KEY, STORE_NAME
 from pubenrich.model.identifiers import DOI, PMCID, PMID
-from pubenrich.model.records import Article, BookArticle, PubmedRecord, record_from_dict
+from pubenrich.model.records import PubmedRecord, record_from_dict
 
-__all__ = ["STORE_NAME", "Mirror", "TitleHit", "stored_record"]
+__all__ = ["Mirror", "TitleHit", "stored_record"]
 
-log = logging.getLogger(__name__)
-
-STORE_NAME = "mirror.sqlite3"
 # SQLite's default limit on host parameters is 999 in older builds; stay below it.
 _CHUNK = 900
-# The meta key of the day the store was last built (ISO date).
-BUILT_KEY = "built"
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (
-    pmid INTEGER PRIMARY KEY, doi TEXT, pmcid TEXT, year INTEGER, data BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS records_doi ON records(doi) WHERE doi IS NOT NULL;
-CREATE INDEX IF NOT EXISTS records_pmcid ON records(pmcid) WHERE pmcid IS NOT NULL;
-CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(title, author, year UNINDEXED);
-CREATE TABLE IF NOT EXISTS deleted (pmid INTEGER PRIMARY KEY, file TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-    name TEXT PRIMARY KEY, seq INTEGER NOT NULL, day TEXT, records INTEGER NOT NULL,
-    deleted INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS pmc_ids (pmcid TEXT PRIMARY KEY, pmid INTEGER, doi TEXT);
-CREATE INDEX IF NOT EXISTS pmc_ids_doi ON pmc_ids(doi) WHERE doi IS NOT NULL;
-CREATE INDEX IF NOT EXISTS pmc_ids_pmid ON pmc_ids(pmid);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-"""
-
-# One parsed record, ready to store: pmid, DOI key, PMCID, year, title, first author's last
-# name, compressed JSON. Built in the worker processes so the ordered apply step only inserts.
-Row = tuple[int, str | None, str | None, int | None, str, str, bytes]
-# An operation of a file, in document order: ("put", Row) or ("del", pmid).
-Op = tuple[str, Any]
-
-
-def record_row(record: Article | BookArticle, compress: bool = True) -> Row:
-    """The stored form of one record: its ``to_dict`` JSON, zlib-compressed unless not asked.
-
-    Either form may be stored and both are read back (JSON starts with ``{``, a zlib stream
-    never does): compression halves the store, plain JSON reads several times faster.
-    """
-    blob = json.dumps(record.to_dict(), separators=(",", ":"), ensure_ascii=False)
-    first = record.authors[0] if record.authors else None
-    author = (first.last_name or first.collective_name or "") if first else ""
-    return (
-        int(record.pmid.value),
-        record.doi.key if record.doi else None,
-        record.pmcid.value if record.pmcid else None,
-        record.pub_date.year,
-        record.title,
-        author,
-        zlib.compress(blob.encode("utf-8"), 6) if compress else blob.encode("utf-8"),
-    )
-
-
-def connect(directory: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open (creating) the store in ``directory`` for writing.
-
-    Raises:
-        MirrorError: the file cannot be opened or is not a mirror store.
-    """
-    path = Path(directory) / STORE_NAME
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.executescript(_SCHEMA)
-    except sqlite3.Error as exc:
-        raise MirrorError(f"cannot open the mirror store {path}: {exc}") from exc
-    return conn
-
-
-def applied_files(conn: sqlite3.Connection) -> dict[str, int]:
-    """The files already applied, with their sequence numbers."""
-    return dict(conn.execute("SELECT name, seq FROM files").fetchall())
-
-
-def apply_file(
-    conn: sqlite3.Connection, name: str, seq: int, day: date | None, ops: Sequence[Op]
-) -> tuple[int, int]:
-    """Apply one file's operations in order, in one transaction: all of the file or none.
-
-    A record replaces any earlier version of its PMID; a deletion removes the PMID from the
-    records and the title index and remembers it as deleted.
-
-    Returns:
-        How many records were stored and how many PMIDs deleted.
-    """
-    stored = removed = 0
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        for kind, value in ops:
-            if kind == "put":
-                pmid, doi, pmcid, year, title, author, blob = value
-                conn.execute(
-                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
-                    (pmid, doi, pmcid, year, blob),
-                )
-                conn.execute("DELETE FROM titles WHERE rowid = ?", (pmid,))
-                conn.execute(
-                    "INSERT INTO titles(rowid, title, author, year) VALUES (?, ?, ?, ?)",
-                    (pmid, title, author, year),
-                )
-                conn.execute("DELETE FROM deleted WHERE pmid = ?", (pmid,))
-                stored += 1
-            else:
-                conn.execute("DELETE FROM records WHERE pmid = ?", (value,))
-                conn.execute("DELETE FROM titles WHERE rowid = ?", (value,))
-                conn.execute("INSERT OR REPLACE INTO deleted VALUES (?, ?)", (value, name))
-                removed += 1
-        conn.execute(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-            (name, seq, day.isoformat() if day else None, stored, removed),
-        )
-        conn.execute("COMMIT")
-    except sqlite3.Error as exc:
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-        raise MirrorError(f"cannot apply {name} to the mirror: {exc}") from exc
-    return stored, removed
-
-
-def load_pmc_ids(conn: sqlite3.Connection, path: Path) -> int | None:
-    """Load ``PMC-ids.csv.gz`` (PMCID, PMID, DOI columns) unless this version is loaded.
-
-    Returns:
-        The number of rows loaded, or None when this file (same size and mtime) was loaded.
-    """
-    stat = path.stat()
-    stamp = f"{stat.st_size}:{int(stat.st_mtime)}"
-    row = conn.execute("SELECT value FROM meta WHERE key = 'pmc_ids'").fetchone()
-    if row is not None and row[0] == stamp:
-        return None
-    count = 0
-    try:
-        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("DELETE FROM pmc_ids")
-            for item in reader:
-                pmcid = (item.get("PMCID") or "").strip().upper()
-                if not pmcid:
-                    continue
-                pmid = (item.get("PMID") or "").strip()
-                doi = (item.get("DOI") or "").strip().lower() or None
-                conn.execute(
-                    "INSERT OR REPLACE INTO pmc_ids VALUES (?, ?, ?)",
-                    (pmcid, int(pmid) if pmid.isdigit() else None, doi),
-                )
-                count += 1
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('pmc_ids', ?)", (stamp,))
-            conn.execute("COMMIT")
-    except (OSError, EOFError, csv.Error, sqlite3.Error) as exc:
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-        raise MirrorError(f"cannot load {path.name}: {exc}") from exc
-    return count
 
 
 @attrs.frozen
@@ -212,11 +52,6 @@ class TitleHit:
     score: float
 
 
-def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _json(blob: bytes) -> bytes:
     return blob if blob[:1] == b"{" else zlib.decompress(blob)
 
@@ -229,9 +64,7 @@ def stored_record(blob: bytes) -> PubmedRecord:
         MirrorError: the stored form is unreadable (a damaged store).
     """
     try:
-        data = orjson.loads(_json(blob))
-    except orjson.JSONDecodeError:  # integers past 64 bits, which json wrote and reads
-        data = json.loads(_json(blob))
+        data = loads(_json(blob))
     except zlib.error as exc:
         raise MirrorError(f"a stored record is damaged: {exc}") from exc
     return record_from_dict(data, trusted=True)
@@ -313,7 +146,7 @@ class Mirror(Closeable):
             MirrorError: the store cannot be read.
         """
         found: dict[str, bytes] = {}
-        for chunk in _chunks([int(key) for key in keys], _CHUNK):
+        for chunk in chunks([int(key) for key in keys], _CHUNK):
             marks = ",".join("?" * len(chunk))
             rows = self._query(f"SELECT pmid, data FROM records WHERE pmid IN ({marks})", chunk)  # noqa: S608 - only placeholders
             for pmid, blob in rows:
@@ -327,7 +160,7 @@ class Mirror(Closeable):
             MirrorError: the store cannot be read.
         """
         gone: list[str] = []
-        for chunk in _chunks([int(key) for key in keys], _CHUNK):
+        for chunk in chunks([int(key) for key in keys], _CHUNK):
             marks = ",".join("?" * len(chunk))
             rows = self._query(f"SELECT pmid FROM deleted WHERE pmid IN ({marks})", chunk)  # noqa: S608 - only placeholders
             gone.extend(str(row[0]) for row in rows)
@@ -345,7 +178,7 @@ class Mirror(Closeable):
         """
         wanted = sorted({int(PMID(p).value) for p in pmids})
         found: dict[PMID, bytes] = {}
-        for chunk in _chunks(wanted, _CHUNK):
+        for chunk in chunks(wanted, _CHUNK):
             marks = ",".join("?" * len(chunk))
             rows = self._query(f"SELECT pmid, data FROM records WHERE pmid IN ({marks})", chunk)  # noqa: S608 - only placeholders
             for pmid, blob in rows:
@@ -363,13 +196,7 @@ class Mirror(Closeable):
         Raises:
             InvalidIdentifier: ``doi`` is not a DOI.
         """
-        key = (doi if isinstance(doi, DOI) else DOI(doi)).key
-        rows = self._query("SELECT pmid FROM records WHERE doi = ? ORDER BY pmid LIMIT 1", (key,))
-        if not rows:
-            rows = self._query(
-                "SELECT pmid FROM pmc_ids WHERE doi = ? AND pmid IS NOT NULL LIMIT 1", (key,)
-            )
-        return PMID(rows[0][0]) if rows else None
+        return self._pmid_by("doi", (doi if isinstance(doi, DOI) else DOI(doi)).key)
 
     def pmid_for_pmcid(self, pmcid: PMCID | str) -> PMID | None:
         """The PMID of the record with this PMCID, from the records or PMC-ids.
@@ -377,13 +204,20 @@ class Mirror(Closeable):
         Raises:
             InvalidIdentifier: ``pmcid`` is not a PMCID.
         """
-        key = (pmcid if isinstance(pmcid, PMCID) else PMCID(pmcid)).value
-        rows = self._query("SELECT pmid FROM records WHERE pmcid = ? LIMIT 1", (key,))
-        if not rows:
-            rows = self._query(
-                "SELECT pmid FROM pmc_ids WHERE pmcid = ? AND pmid IS NOT NULL", (key,)
-            )
-        return PMID(rows[0][0]) if rows else None
+        return self._pmid_by("pmcid", (pmcid if isinstance(pmcid, PMCID) else PMCID(pmcid)).value)
+
+    def _pmid_by(self, column: str, key: str) -> PMID | None:
+        """The PMID whose ``column`` (doi or pmcid) is ``key``: the lowest among the records
+        (the index gives them in PMID order), else the first that PMC-ids maps."""
+        # Only the column's name, one of the two above, is formatted in; the key is bound.
+        for query in (
+            f"SELECT pmid FROM records WHERE {column} = ? ORDER BY pmid LIMIT 1",  # noqa: S608
+            f"SELECT pmid FROM pmc_ids WHERE {column} = ? AND pmid IS NOT NULL LIMIT 1",  # noqa: S608
+        ):
+            rows = self._query(query, (key,))
+            if rows:
+                return PMID(rows[0][0])
+        return None
 
     def search_title(
         self,
