@@ -11,7 +11,7 @@ them and cached answers cost nothing:
    record carries that DOI (compared case-insensitively), never on the search hit alone;
 4. citations with journal, year, volume or page and an author go through ECitMatch, 50 to a
    request, and the match is checked by scoring the record against the citation;
-5. the rest are searched with their cues (see :mod:`pubenrich.text.scoring`), candidates are
+5. the rest are searched with their cues (see :mod:`.scoring`), candidates are
    fetched together and scored, and only a clear winner above the bar is accepted; with a
    mirror, its title index is searched first, and only what it does not settle goes to
    ESearch.
@@ -30,22 +30,22 @@ from pubenrich.cache import CITATION_TO_PMID, QUERY_TO_PMIDS, Cache
 from pubenrich.concurrency import thread_map
 from pubenrich.config import Config
 from pubenrich.errors import OfflineMiss, PubenrichError
+from pubenrich.model.citation import Citation
 from pubenrich.model.enriched import Candidate, RecordSource, Route
 from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier
 from pubenrich.model.records import Article, BookArticle
 from pubenrich.ncbi.classify import CitationMatch, CitationQuery
 from pubenrich.ncbi.client import EutilsClient
+from pubenrich.ncbi.queries import doi_term, search_terms
 from pubenrich.services.records import Fetcher, FetchResult, mapping_key
-from pubenrich.text.citations import Citation
-from pubenrich.text.scoring import (
+from pubenrich.services.resolve.scoring import (
     ACCEPT_MARGIN,
     ACCEPT_SCORE,
     AMBIGUOUS_SCORE,
-    normalize_text,
     score_record,
-    search_terms,
-    searchable,
 )
+from pubenrich.text.citations import searchable
+from pubenrich.text.normalize import normalize_text
 
 __all__ = ["DOIS_PER_SEARCH", "SEARCH_RETMAX", "Resolution", "Resolver"]
 
@@ -226,7 +226,7 @@ class Resolver:
             chunks = [
                 misses[i : i + DOIS_PER_SEARCH] for i in range(0, len(misses), DOIS_PER_SEARCH)
             ]
-            terms = [" OR ".join(f'"{doi.value}"[doi]' for doi in chunk) for chunk in chunks]
+            terms = [doi_term(chunk) for chunk in chunks]
             replies = _parallel(
                 lambda term: self.client.esearch(term, retmax=2 * DOIS_PER_SEARCH),
                 terms,
