@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from pubenrich.formats.medline import read_tags
 from pubenrich.model.citation import AuthorCue, Citation, Cues, Role
 from pubenrich.text.extract import Mention, extract
 from pubenrich.text.normalize import content_words
@@ -170,25 +171,6 @@ def _entry_cues(entry: str) -> Cues:
     if found.get("pages"):
         found["first_page"] = re.split(r"[–\-]", found["pages"])[0]
     return Cues(**found, confidence=_confidence(found))
-
-
-_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})[ \t]*-[ \t]?(.*?)[ \t]*\r?$")
-
-
-def _tagged_fields(text: str) -> dict[str, list[str]]:
-    """MEDLINE (``TI  - ...``) or RIS fields, continuation lines joined; empty if not tagged."""
-    fields: dict[str, list[str]] = {}
-    last: list[str] | None = None
-    for line in text.splitlines():
-        match = _TAG_LINE.match(line)
-        if match:
-            last = fields.setdefault(match.group(1), [])
-            last.append(match.group(2))
-        elif last is not None and line[:1].isspace() and line.strip():
-            last[-1] = f"{last[-1]} {line.strip()}"
-        else:
-            last = None
-    return fields if len(fields) >= 3 else {}  # three tags make a record
 
 
 def _tagged_cues(fields: dict[str, list[str]]) -> Cues:
@@ -412,7 +394,7 @@ def read_citations(text: str) -> list[Citation]:
     ):
         return [_citation("reference", text, span, None) for span in _merge(entries, listed)]
     mentions = extract(text)
-    fields = _tagged_fields(text)
+    fields = read_tags(text)
     if fields:
         cues = _tagged_cues(fields)
     elif mentions or (len(entries) == 1 and _looks_like_reference(text)):
