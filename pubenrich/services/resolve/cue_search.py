@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import attrs
+
 from pubenrich.cache import QUERY_TO_PMIDS
 from pubenrich.errors import OfflineMiss, PubenrichError
 from pubenrich.model.citation import Cues
@@ -40,12 +42,8 @@ def _weigh(lookup: Lookup, cues: Cues, known: Outcome, pmids: Iterable[str], que
         runner_up = ranked[1].score.total if len(ranked) > 1 else 0.0
         if ranked[0].score.total - runner_up >= ACCEPT_MARGIN:
             best = ranked[0]
-            return Outcome(
-                candidates=found.candidates,
-                pmid=best.pmid,
-                method="search",
-                query=query,
-                score=best.score.total,
+            return attrs.evolve(
+                found, pmid=best.pmid, method="search", query=query, score=best.score.total
             )
     return found
 
