@@ -34,6 +34,7 @@ from pubenrich.formats.export import (
 from pubenrich.formats.medline import parse_medline, to_medline
 from pubenrich.formats.pubmed_xml import parse_pubmed_xml
 from pubenrich.mirror import Mirror
+from pubenrich.model.citation import AuthorCue, Citation, Cues
 from pubenrich.model.enriched import Candidate, Conflict, EnrichedRecord, Route
 from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
 from pubenrich.model.records import (
@@ -54,7 +55,7 @@ from pubenrich.ncbi.elink import Link, LinkSet
 from pubenrich.ncbi.esearch import SearchResult
 from pubenrich.ncbi.idconv import IdconvRecord
 from pubenrich.services.enricher import Enricher, Progress, enrich
-from pubenrich.text.citations import AuthorCue, Citation, Cues, read_citations
+from pubenrich.text.citations import read_citations
 from pubenrich.text.extract import Mention, extract
 
 __version__ = "0.1.0.dev0"

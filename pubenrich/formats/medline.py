@@ -1,7 +1,8 @@
 """MEDLINE text (``.nbib`` files PubMed exports) read into and written from ``Article``.
 
-The one owner of biopython: ``Bio.Medline`` does the tag/continuation-line reading; this module
-maps its dicts into the same ``Article`` type the XML parser returns.
+The one owner of MEDLINE tags and of biopython: ``Bio.Medline`` reads whole ``.nbib`` files,
+mapped here into the same ``Article`` type the XML parser returns; :func:`read_tags` reads the
+tags of one record pasted in a text (MEDLINE or RIS) for the citation reader.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from pubenrich.model.records import (
     retraction_status,
 )
 
-__all__ = ["parse_medline", "to_medline"]
+__all__ = ["parse_medline", "read_tags", "to_medline"]
 
 _AID = re.compile(r"^(.*?)\s*\[(\w+)\]\s*$")
 _ISSN = re.compile(r"(\S+)\s*\((\w+)\)")
@@ -55,6 +56,30 @@ _CC_TAGS = {
     "CON": "CommentOn",
 }
 _CC_BACK = {v: k for k, v in _CC_TAGS.items()}
+
+
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})[ \t]*-[ \t]?(.*?)[ \t]*\r?$")
+
+
+def read_tags(text: str) -> dict[str, list[str]]:
+    """MEDLINE (``TI  - ...``) or RIS fields of one record pasted in a text, continuation lines
+    joined; empty if the text is not tagged.
+
+    Lenient where :func:`parse_medline` (``Bio.Medline``) is strict: a tag may be followed by
+    one space or none before its dash, and lines that are no tag end the field before them.
+    """
+    fields: dict[str, list[str]] = {}
+    last: list[str] | None = None
+    for line in text.splitlines():
+        match = _TAG_LINE.match(line)
+        if match:
+            last = fields.setdefault(match.group(1), [])
+            last.append(match.group(2))
+        elif last is not None and line[:1].isspace() and line.strip():
+            last[-1] = f"{last[-1]} {line.strip()}"
+        else:
+            last = None
+    return fields if len(fields) >= 3 else {}  # three tags make a record
 
 
 def _list(rec: dict[str, Any], tag: str) -> list[str]:

@@ -42,13 +42,17 @@ _DOI_PREFIX = re.compile(
     r"^(?:(?:https?://)?(?:www\.|dx\.)?doi\.org/|doi\s*[:=]\s*|doi\s+|info:doi/|urn:doi:)",
     re.IGNORECASE,
 )
-# Registrant: "10." plus 4 to 9 digits, optionally subdivided ("10.1000.10"), or a shorter
+# The DOI rule, here once (the extractor reads DOIs in text by the same rule):
+# registrant: "10." plus 4 to 9 digits, optionally subdivided ("10.1000.10"), or a shorter
 # number that is subdivided ("10.978.819252"); then "/" and
 # a suffix of any printable characters (DOIs may hold "<", ">", ";", "(", ")").
+DOI_REGISTRANT = r"10\.(?:[0-9]{4,9}(?:\.[0-9]+)*|[0-9]{1,3}(?:\.[0-9]+)+)"
+# Parsing is more lenient than the plain form: any digits, "$" before a final newline.
 _DOI_SHAPE = re.compile(r"^10\.(?:\d{4,9}(?:\.\d+)*|\d{1,3}(?:\.\d+)+)/\S+$")
-# A DOI with nothing that normalization would change: ASCII, no space, no escapes.
-_PLAIN_DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/[!-$'-~]+$")
-_TRAILING_PUNCT = ".,;:!?'\"»”’"
+# A DOI with nothing that normalization would change: ASCII, no space, "%", "&" or "\\".
+PLAIN_DOI = re.compile(rf"{DOI_REGISTRANT}/[!-$'-\[\]-~]+")
+# Sentence punctuation after a DOI ends the sentence, not the DOI.
+DOI_TRAILING_PUNCT = ".,;:!?'\"»”’"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
@@ -105,20 +109,21 @@ def strip_doi_tail(doi: str) -> str:
 
     Balanced brackets stay: ``10.1016/S0140-6736(20)30183-5`` keeps its ``(20)``.
     """
-    while doi:
-        last = doi[-1]
-        unbalanced = last in _CLOSERS and doi.count(_CLOSERS[last]) < doi.count(last)
-        if last in _TRAILING_PUNCT or unbalanced:
-            doi = doi[:-1]
-        else:
-            break
+    while doi and (doi[-1] in DOI_TRAILING_PUNCT or unbalanced_closer(doi)):
+        doi = doi[:-1]
     return doi
+
+
+def unbalanced_closer(doi: str) -> bool:
+    """Whether ``doi`` ends with a closing bracket it never opened (text around it, not DOI)."""
+    opener = _CLOSERS.get(doi[-1])
+    return opener is not None and doi.count(opener) < doi.count(doi[-1])
 
 
 def _normalize_doi(value: object) -> str:
     if isinstance(value, DOI):
         return value.value
-    if type(value) is str and _PLAIN_DOI.match(value) and strip_doi_tail(value) == value:
+    if type(value) is str and PLAIN_DOI.fullmatch(value) and strip_doi_tail(value) == value:
         return value  # already normalized: nothing to unescape, decode or trim
     if not isinstance(value, str):
         raise InvalidIdentifier("doi", value, "expected a str")

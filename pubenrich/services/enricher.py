@@ -19,11 +19,12 @@ from pubenrich.cache import Cache, SqliteCache, default_cache_path
 from pubenrich.closing import Closeable
 from pubenrich.config import Config
 from pubenrich.mirror import Mirror
-from pubenrich.model.enriched import EnrichedRecord, EnrichStatus, compare
+from pubenrich.model.citation import Citation, Role
+from pubenrich.model.enriched import EnrichedRecord, EnrichStatus
 from pubenrich.ncbi.client import EutilsClient
 from pubenrich.services.records import WINDOW_BATCHES, ConvertResult, Fetcher, FetchResult, windows
 from pubenrich.services.resolve import Resolution, Resolver
-from pubenrich.text.citations import Citation, Role
+from pubenrich.services.resolve.compare import compare
 from pubenrich.text.inputs import ReadInput, read_input
 
 __all__ = ["Enricher", "Progress", "enrich"]

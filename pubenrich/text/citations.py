@@ -11,85 +11,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
+from pubenrich.formats.medline import read_tags
+from pubenrich.model.citation import AuthorCue, Citation, Cues, Role
 from pubenrich.text.extract import Mention, extract
+from pubenrich.text.normalize import content_words
+from pubenrich.text.stopwords import TOPIC_STOP
 
-__all__ = ["AuthorCue", "Citation", "Cues", "Role", "read_citations"]
-
-Role = Literal["primary", "related", "reference"]
-
-
-@attrs.frozen
-class AuthorCue:
-    """An author as a citation names them: last name plus initials and, when given, fore name."""
-
-    last_name: str = attrs.field(validator=attrs.validators.min_len(1))
-    initials: str = ""
-    fore_name: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the fields."""
-        return attrs.asdict(self)
-
-
-@attrs.frozen
-class Cues:
-    """What a citation says about its paper besides identifiers; ``confidence`` is 0 to 1."""
-
-    title: str | None = None
-    authors: tuple[AuthorCue, ...] = ()
-    journal: str | None = None
-    year: int | None = None
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None
-    first_page: str | None = None
-    topic_words: tuple[str, ...] = ()
-    confidence: float = attrs.field(
-        default=0.0, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
-    )
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the fields."""
-        data = attrs.asdict(self, recurse=True)
-        data["authors"] = [author.to_dict() for author in self.authors]
-        data["topic_words"] = list(self.topic_words)
-        return data
-
-
-@attrs.frozen
-class Citation:
-    """One paper as a page cites it: its role, its identifiers and mentions, its text and cues."""
-
-    role: Role = attrs.field(validator=attrs.validators.in_(("primary", "related", "reference")))
-    mentions: tuple[Mention, ...] = ()
-    pmid: str | None = None
-    pmcid: str | None = None
-    doi: str | None = None
-    text: str = ""
-    start: int = 0
-    end: int = 0
-    section: str | None = None
-    cues: Cues = attrs.Factory(Cues)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the fields."""
-        return {
-            "role": self.role,
-            "mentions": [mention.to_dict() for mention in self.mentions],
-            "pmid": self.pmid,
-            "pmcid": self.pmcid,
-            "doi": self.doi,
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "section": self.section,
-            "cues": self.cues.to_dict(),
-        }
-
+__all__ = ["read_citations", "searchable"]
 
 _HEADINGS = {
     "similar articles": "related",
@@ -139,140 +71,6 @@ _BYLINE = re.compile(
     re.MULTILINE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]{3,}")
-_STOP = frozenset(
-    [
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "also",
-        "although",
-        "among",
-        "an",
-        "and",
-        "another",
-        "any",
-        "are",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "can",
-        "could",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "either",
-        "from",
-        "further",
-        "have",
-        "having",
-        "here",
-        "however",
-        "into",
-        "itself",
-        "just",
-        "more",
-        "most",
-        "much",
-        "must",
-        "never",
-        "only",
-        "other",
-        "over",
-        "same",
-        "should",
-        "since",
-        "some",
-        "such",
-        "than",
-        "that",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "under",
-        "until",
-        "upon",
-        "very",
-        "well",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "whom",
-        "will",
-        "with",
-        "within",
-        "without",
-        "would",
-        "your",
-        "paper",
-        "work",
-        "study",
-        "review",
-        "results",
-        "shown",
-        "show",
-        "shows",
-        "based",
-        "current",
-        "data",
-        "used",
-        "using",
-        "thus",
-        "may",
-        "might",
-        "including",
-        "include",
-        "includes",
-        "potential",
-        "approach",
-        "approaches",
-        "need",
-        "needs",
-        "new",
-        "novel",
-        "further",
-        "highlights",
-        "address",
-        "offering",
-        "offers",
-        "requires",
-        "require",
-        "required",
-        "display",
-        "limited",
-        "performance",
-        "large",
-        "graphs",
-        "found",
-        "comments",
-        "citations",
-        "references",
-        "green",
-        "blue",
-        "gray",
-    ]
-)
-
-
-def _clean_line(line: str) -> str:
-    return line.strip().strip("-•* \t").strip()
 
 
 def _authors_vancouver(part: str) -> tuple[AuthorCue, ...]:
@@ -375,25 +173,6 @@ def _entry_cues(entry: str) -> Cues:
     return Cues(**found, confidence=_confidence(found))
 
 
-_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})[ \t]*-[ \t]?(.*?)[ \t]*\r?$")
-
-
-def _tagged_fields(text: str) -> dict[str, list[str]]:
-    """MEDLINE (``TI  - ...``) or RIS fields, continuation lines joined; empty if not tagged."""
-    fields: dict[str, list[str]] = {}
-    last: list[str] | None = None
-    for line in text.splitlines():
-        match = _TAG_LINE.match(line)
-        if match:
-            last = fields.setdefault(match.group(1), [])
-            last.append(match.group(2))
-        elif last is not None and line[:1].isspace() and line.strip():
-            last[-1] = f"{last[-1]} {line.strip()}"
-        else:
-            last = None
-    return fields if len(fields) >= 3 else {}  # three tags make a record
-
-
 def _tagged_cues(fields: dict[str, list[str]]) -> Cues:
     """Cues of a MEDLINE or RIS record."""
 
@@ -492,7 +271,9 @@ def _title_line(text: str) -> str | None:
 
 def _topic_words(text: str, limit: int = 8) -> tuple[str, ...]:
     counts = Counter(
-        word.lower() for word in _WORD.findall(text) if word.lower() not in _STOP and len(word) > 4
+        word.lower()
+        for word in _WORD.findall(text)
+        if word.lower() not in TOPIC_STOP and len(word) > 4
     )
     return tuple(word for word, count in counts.most_common(limit) if count > 1)
 
@@ -613,7 +394,7 @@ def read_citations(text: str) -> list[Citation]:
     ):
         return [_citation("reference", text, span, None) for span in _merge(entries, listed)]
     mentions = extract(text)
-    fields = _tagged_fields(text)
+    fields = read_tags(text)
     if fields:
         cues = _tagged_cues(fields)
     elif mentions or (len(entries) == 1 and _looks_like_reference(text)):
@@ -624,3 +405,12 @@ def read_citations(text: str) -> list[Citation]:
     if mentions and not cues.title and not fields:
         cues = attrs.evolve(cues, title=_title_line(text))
     return [_citation("primary", text, (0, len(text)), None, cues)]
+
+
+def searchable(cues: Cues) -> bool:
+    """Whether the cues are enough to search PubMed without an identifier."""
+    if cues.title and len(content_words(cues.title)) >= 4:
+        return True
+    return bool(cues.authors) and (
+        cues.year is not None or bool(cues.journal) or len(cues.topic_words) >= 3
+    )

@@ -57,7 +57,16 @@ from urllib.parse import unquote
 import attrs
 
 from pubenrich.errors import InvalidIdentifier
-from pubenrich.model.identifiers import DOI, MAX_PMID_DIGITS, PMCID, PMID, Identifier
+from pubenrich.model.identifiers import (
+    DOI,
+    DOI_TRAILING_PUNCT,
+    MAX_PMID_DIGITS,
+    PLAIN_DOI,
+    PMCID,
+    PMID,
+    Identifier,
+    unbalanced_closer,
+)
 
 __all__ = ["Kind", "Mention", "extract"]
 
@@ -127,14 +136,12 @@ _URL_VIEW = re.compile(
     r"citedby|metrics|info|share|download|view|print|pdfft|full\.pdf)(?:/.*)?)$",
     re.IGNORECASE,
 )
-_TRAIL = ".,;:!?'\"»”’*。，；：、"
-_OPENER_OF = {")": "(", "]": "[", ">": "<"}
+# Besides a sentence's punctuation: Markdown emphasis and CJK punctuation end a DOI in text.
+_TRAIL = DOI_TRAILING_PUNCT + "*。，；：、"
 _ENTITY_TAIL = re.compile(r"&(?:gt|lt|amp|quot|apos|#\d{1,5}|#x[0-9a-f]{1,4})?;?$", re.IGNORECASE)
 _NEXT_LINE = re.compile(r"[ \t\u00a0\r]*\n[ \t\u00a0\r]*(?P<tok>[^\s\"|\\{}^`]{1,200})")
 _BRACKET = re.compile(r"[()\[\]]")
 _OPENER = {")": "(", "]": "["}
-# A trimmed DOI that needs no decoding: ASCII without "%", "&" or "\\" (it is its own value).
-_PLAIN_DOI = re.compile(r"10\.(?:[0-9]{4,9}(?:\.[0-9]+)*|[0-9]{1,3}(?:\.[0-9]+)+)/[!-$'-\[\]-~]+")
 _SIMPLE_DOI = re.compile(
     r"(10\.[0-9]{4,9}(?:\.[0-9]+)*/[\w\-.;:/]*?[A-Za-z0-9_\-])[.,;:]*", re.ASCII
 )
@@ -201,8 +208,7 @@ def _balanced_strip(raw: str) -> str:
         if last in _INVIS:
             raw = raw[:-1]
             continue
-        opener = _OPENER_OF.get(last)
-        if opener is not None and unescaped.count(opener) < unescaped.count(last):
+        if unbalanced_closer(unescaped):
             raw = raw[: -4 if raw.lower().endswith("&gt;") else -1]
             continue
         if last in _TRAIL:
@@ -235,7 +241,7 @@ def _trim_doi(raw: str) -> str:
 
 def _doi_value(raw_doi: str) -> str | None:
     raw_doi = raw_doi.rstrip("/")  # "https://doi.org/10.1/x/": no DOI ends with a slash
-    if _PLAIN_DOI.fullmatch(raw_doi):  # the common case: already trimmed, plain ASCII
+    if PLAIN_DOI.fullmatch(raw_doi):  # the common case: already trimmed, plain ASCII
         return raw_doi
     text = html.unescape(raw_doi).translate(_INVIS_TABLE).translate(_HYPHENS)
     text = re.sub(r"\s+", "", text).replace("\\/", "/")

@@ -16,10 +16,10 @@ from typing import Any
 import attrs
 
 from pubenrich.errors import InvalidIdentifier, InvalidInput, PubenrichError
+from pubenrich.model.citation import AuthorCue, Citation, Cues
 from pubenrich.model.identifiers import DOI, PMCID, PMID, Identifier, parse_identifier
 from pubenrich.model.records import Article, BookArticle
-from pubenrich.text.citations import AuthorCue, Citation, Cues, read_citations
-from pubenrich.text.scoring import searchable
+from pubenrich.text.citations import read_citations, searchable
 
 __all__ = ["ReadInput", "read_input"]
 

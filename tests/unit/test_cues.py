@@ -7,7 +7,8 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from pubenrich.text.citations import AuthorCue, Citation, Cues, read_citations
+from pubenrich.model.citation import AuthorCue, Citation, Cues
+from pubenrich.text.citations import read_citations
 
 NUMBERED = """\
 1. Smith J, Doe A. Synthetic record for parser tests: first. J Synth. 2019;12(3):145-56. \

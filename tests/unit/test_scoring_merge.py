@@ -7,17 +7,18 @@ import pytest
 
 from pubenrich import PMID, Article, Author, Journal, PartialDate
 from pubenrich.errors import InvalidIdentifier, InvalidInput
-from pubenrich.model.enriched import EnrichedRecord, compare
-from pubenrich.text.citations import AuthorCue, Citation, Cues
-from pubenrich.text.inputs import read_input
-from pubenrich.text.scoring import (
+from pubenrich.model.citation import AuthorCue, Citation, Cues
+from pubenrich.model.enriched import EnrichedRecord
+from pubenrich.ncbi.queries import search_terms
+from pubenrich.services.resolve.compare import compare
+from pubenrich.services.resolve.scoring import (
     ACCEPT_SCORE,
     AMBIGUOUS_SCORE,
     score_record,
-    search_terms,
-    searchable,
     title_similarity,
 )
+from pubenrich.text.citations import searchable
+from pubenrich.text.inputs import read_input
 
 ARTICLE = Article(
     pmid=PMID("99000001"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pubenrich.text.citations import Citation, read_citations
+from pubenrich.model.citation import Citation
+from pubenrich.text.citations import read_citations
 
 
 def _read(seeds_dir: Path, prefix: str) -> list[Citation]:

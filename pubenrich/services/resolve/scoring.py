@@ -1,4 +1,4 @@
-"""Score a PubMed record against what a citation says, and build the searches that find it.
+"""Score a PubMed record against what a citation says: the resolver's test of a candidate.
 
 A text without identifiers is resolved by searching PubMed with its cues and scoring each
 candidate; only a score at or above :data:`ACCEPT_SCORE`, clear of the runner-up by
@@ -25,28 +25,21 @@ hold but whose topic it shares scores below 0.5; the cited paper itself scores a
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from difflib import SequenceMatcher
-from typing import Any
 
-import attrs
-
+from pubenrich.model.citation import Cues
+from pubenrich.model.enriched import Score
 from pubenrich.model.records import Article, BookArticle
-from pubenrich.text.citations import AuthorCue, Cues
+from pubenrich.text.normalize import content_words, normalize_text
 
 __all__ = [
     "ACCEPT_MARGIN",
     "ACCEPT_SCORE",
     "AMBIGUOUS_SCORE",
     "JOURNAL_PREFIX",
-    "Score",
     "journal_score",
-    "normalize_text",
     "score_record",
-    "search_terms",
-    "searchable",
     "title_similarity",
 ]
 
@@ -65,69 +58,6 @@ _WEIGHTS = {
     "first_page": 0.025,
     "topic": 0.30,
 }
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "is",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "with",
-        "without",
-        "via",
-        "vs",
-        "its",
-        "their",
-        "using",
-        "use",
-        "based",
-        "between",
-        "after",
-        "before",
-        "during",
-        "under",
-        "over",
-    ]
-)
-
-
-@attrs.frozen
-class Score:
-    """How well one record matches a citation's cues: the total and each part, 0 to 1."""
-
-    total: float
-    parts: dict[str, float] = attrs.field(factory=dict, eq=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, rounded to 3 places."""
-        return {
-            "total": round(self.total, 3),
-            "parts": {k: round(v, 3) for k, v in self.parts.items()},
-        }
-
-
-def normalize_text(text: str) -> str:
-    """Case-folded ASCII words joined by single spaces: accents, markup and punctuation gone."""
-    text = re.sub(r"<[^>]{1,40}>", "", text)  # inline markup such as <i> in PubMed titles
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(_WORD.findall(folded))
-
-
-def _content_words(text: str) -> list[str]:
-    return [w for w in normalize_text(text).split() if w not in _STOP]
 
 
 def title_similarity(cited: str, found: str) -> float:
@@ -137,7 +67,7 @@ def title_similarity(cited: str, found: str) -> float:
         return 0.0
     if a == b:
         return 1.0
-    words_a, words_b = set(_content_words(a)), set(_content_words(b))
+    words_a, words_b = set(content_words(a)), set(content_words(b))
     overlap = (
         len(words_a & words_b) / max(len(words_a), len(words_b)) if words_a and words_b else 0.0
     )
@@ -227,55 +157,3 @@ def score_record(cues: Cues, record: Article | BookArticle) -> Score:
         # Authors, year and journal alone fit many papers of a group: never enough to accept.
         total = min(total, AMBIGUOUS_SCORE + 0.2)
     return Score(total, parts)
-
-
-def searchable(cues: Cues) -> bool:
-    """Whether the cues are enough to search PubMed without an identifier."""
-    if cues.title and len(_content_words(cues.title)) >= 4:
-        return True
-    return bool(cues.authors) and (
-        cues.year is not None or bool(cues.journal) or len(cues.topic_words) >= 3
-    )
-
-
-def _author_term(author: AuthorCue) -> str:
-    """``"payushina ov"[au]``: PubMed's author field reads surname and initials."""
-    initials = re.sub(r"[^A-Za-z]", "", author.initials)
-    name = f"{normalize_text(author.last_name)} {initials}".strip().lower()
-    return f'"{name}"[au]'
-
-
-def _quote(text: str) -> str:
-    return text.replace('"', " ").strip()
-
-
-def search_terms(cues: Cues) -> list[tuple[str, str]]:
-    """The PubMed searches to try for a citation, best first, as ``(label, term)`` pairs.
-
-    1. the exact title as a phrase (``"..."[ti]``);
-    2. the title's longest words with the first author's surname;
-    3. the authors' surnames with topic words and the year.
-    """
-    terms: list[tuple[str, str]] = []
-    first = cues.authors[0] if cues.authors else None
-    if cues.title:
-        title = _quote(re.sub(r"[.?!]+$", "", cues.title.strip()))
-        if title:
-            terms.append(("title", f'"{title}"[ti]'))
-        words = sorted(set(_content_words(cues.title)), key=lambda w: (-len(w), w))[:5]
-        if first is not None and len(words) >= 2:
-            clauses = [f"{w}[ti]" for w in sorted(words)]
-            clauses.append(_author_term(first))
-            terms.append(("title_words+author", " AND ".join(clauses)))
-    if cues.authors:
-        clauses = [_author_term(a) for a in cues.authors[:3]]
-        topic = [w for w in cues.topic_words[:4] if len(w) > 3]
-        clauses += [f"{normalize_text(w)}[tiab]" for w in topic[:3]]
-        if cues.year is not None:
-            clauses.append(f"{cues.year}[dp]")
-        if len(clauses) >= 2:
-            terms.append(("authors+topic", " AND ".join(clauses)))
-    unique: dict[str, str] = {}
-    for label, term in terms:
-        unique.setdefault(term, label)
-    return [(label, term) for term, label in unique.items()]

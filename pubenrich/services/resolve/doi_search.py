@@ -1,0 +1,102 @@
+"""Phase 3: DOIs that PMC does not know, searched in PubMed with the ``[doi]`` field.
+
+Up to :data:`DOIS_PER_SEARCH` DOIs are OR-joined in one search; a hit counts only when the
+fetched record carries that DOI (compared case-insensitively), never on the search hit alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pubenrich.cache import QUERY_TO_PMIDS
+from pubenrich.errors import OfflineMiss, PubenrichError
+from pubenrich.model.citation import Citation
+from pubenrich.model.identifiers import DOI
+from pubenrich.model.records import Article, BookArticle
+from pubenrich.ncbi.queries import doi_term
+from pubenrich.services.resolve.outcome import ANSWER_VERSION, Lookup, Outcome
+
+__all__ = ["DOIS_PER_SEARCH", "search_dois"]
+
+# DOIs OR-joined into one PubMed search: ~40 characters each keeps a term near 2 kB (POSTed).
+DOIS_PER_SEARCH = 50
+
+
+def _record_dois(record: Article | BookArticle) -> set[str]:
+    keys = {record.doi.key} if record.doi is not None else set()
+    for article_id in record.article_ids:
+        if article_id.kind == "doi":
+            keys.add(article_id.value.lower())
+    return keys
+
+
+def _search(
+    lookup: Lookup, misses: list[DOI]
+) -> tuple[dict[str, str | None], dict[str, PubenrichError]]:
+    """PMID (or None) per DOI key asked for, and the DOIs whose search failed."""
+    chunks = [misses[i : i + DOIS_PER_SEARCH] for i in range(0, len(misses), DOIS_PER_SEARCH)]
+    replies = lookup.parallel(
+        lambda term: lookup.client.esearch(term, retmax=2 * DOIS_PER_SEARCH),
+        [doi_term(chunk) for chunk in chunks],
+    )
+    found_pmids = [p for r in replies if not isinstance(r, PubenrichError) for p in r.ids]
+    records = lookup.fetch(found_pmids)
+    by_doi: dict[str, str] = {}
+    for pmid in found_pmids:
+        record = records[pmid].record if pmid in records else None
+        if isinstance(record, Article | BookArticle):
+            for key in _record_dois(record):
+                by_doi.setdefault(key, pmid)
+    answers: dict[str, str | None] = {}
+    failures: dict[str, PubenrichError] = {}
+    for chunk, reply in zip(chunks, replies, strict=True):
+        for doi in chunk:
+            if isinstance(reply, PubenrichError):
+                failures[doi.key] = reply
+            else:
+                answers[doi.key] = by_doi.get(doi.key)
+    return answers, failures
+
+
+def _store(lookup: Lookup, answers: dict[str, str | None]) -> None:
+    found = {f"doi:{k}": {"pmid": v} for k, v in answers.items() if v}
+    missing = [f"doi:{k}" for k, v in answers.items() if not v]
+    if found:
+        lookup.cache.put_many(QUERY_TO_PMIDS, found, version=ANSWER_VERSION)
+    if missing:
+        lookup.cache.put_missing(QUERY_TO_PMIDS, missing, version=ANSWER_VERSION)
+
+
+def search_dois(lookup: Lookup, citations: Sequence[Citation]) -> list[Outcome]:
+    """One outcome per citation (each has a DOI): its PMID, its failure, or not found."""
+    if not citations:
+        return []
+    dois = {DOI(c.doi or "").key: DOI(c.doi or "") for c in citations}
+    answers: dict[str, str | None] = {}
+    failures: dict[str, PubenrichError] = {}
+    if not lookup.refresh:
+        for key, entry in lookup.cache.get_many(
+            QUERY_TO_PMIDS, [f"doi:{k}" for k in dois], version=ANSWER_VERSION
+        ).items():
+            answers[key[4:]] = None if entry.negative else str(entry.value["pmid"])
+    misses = [doi for key, doi in dois.items() if key not in answers]
+    if misses and lookup.config.offline:
+        for doi in misses:
+            failures[doi.key] = OfflineMiss(f"offline mode: DOI {doi} is not in the cache")
+    elif misses:
+        searched, failures = _search(lookup, misses)
+        answers.update(searched)
+        _store(lookup, searched)
+    outcomes = []
+    for citation in citations:
+        key = DOI(citation.doi or "").key
+        if key in failures:
+            step = f"pubmed [doi] search: {type(failures[key]).__name__}"
+            outcomes.append(Outcome(steps=(step,), error=failures[key]))
+        elif pmid := answers.get(key):
+            step = f"pubmed [doi] search: PMID {pmid}, its record's DOI matches"
+            outcomes.append(Outcome(steps=(step,), pmid=pmid, method="doi_search"))
+        else:
+            step = "pubmed [doi] search: no record carries this DOI"
+            outcomes.append(Outcome(steps=(step,), closed=True))
+    return outcomes
