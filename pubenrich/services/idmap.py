@@ -31,6 +31,7 @@ from pubenrich.services.sources import (
     cache_answer,
     failed_batch,
     given,
+    in_trust_order,
     today,
     windows,
 )
@@ -188,13 +189,7 @@ class IdMap:
         self._ncbi = NcbiMappings(config, client, cache)
 
     def _sources(self, refresh: bool) -> list[Source[Identifier, Ids | None]]:
-        sources: list[Source[Identifier, Ids | None]] = []
-        if self._mirror is not None:
-            sources.append(self._mirror)
-        if not refresh:
-            sources.append(self._cache)
-        sources.append(self._ncbi)
-        return sources
+        return in_trust_order(self._mirror, self._cache, self._ncbi, refresh=refresh)
 
     def convert(self, ids: Iterable[Any], *, refresh: bool = False) -> Iterator[ConvertResult]:
         """One :class:`ConvertResult` per input, in input order; see ``Enricher.convert``."""

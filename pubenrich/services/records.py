@@ -45,6 +45,7 @@ from pubenrich.services.sources import (
     cache_answer,
     failed_batch,
     given,
+    in_trust_order,
     today,
     windows,
 )
@@ -219,13 +220,7 @@ class Records:
         self._ncbi = NcbiRecords(config, client, cache)
 
     def _sources(self, refresh: bool) -> list[Source[str, PubmedRecord | None]]:
-        sources: list[Source[str, PubmedRecord | None]] = []
-        if self._mirror is not None:
-            sources.append(self._mirror)
-        if not refresh:
-            sources.append(self._cache)
-        sources.append(self._ncbi)
-        return sources
+        return in_trust_order(self._mirror, self._cache, self._ncbi, refresh=refresh)
 
     def fetch(self, pmids: Iterable[Any], *, refresh: bool = False) -> Iterator[FetchResult]:
         """One :class:`FetchResult` per input, in input order; see ``Enricher.fetch``.

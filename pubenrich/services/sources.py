@@ -29,6 +29,7 @@ __all__ = [
     "day",
     "failed_batch",
     "given",
+    "in_trust_order",
     "today",
     "windows",
 ]
@@ -89,6 +90,13 @@ def ask(sources: Iterable[Source[K, T]], keys: Sequence[K]) -> dict[K, Reply[T]]
         replies.update(source.lookup(rest))
         rest = [key for key in rest if key not in replies]
     return replies
+
+
+def in_trust_order(
+    mirror: Source[K, T] | None, cache: Source[K, T], ncbi: Source[K, T], *, refresh: bool
+) -> list[Source[K, T]]:
+    """The order sources are asked in: the mirror, the cache (unless refreshing), then NCBI."""
+    return [source for source in (mirror, None if refresh else cache, ncbi) if source is not None]
 
 
 def windows(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
