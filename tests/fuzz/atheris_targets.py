@@ -38,7 +38,7 @@ def fuzz_xml(data: bytes) -> None:
 
 def fuzz_extract(data: bytes) -> None:
     text = data.decode("utf-8", errors="replace")
-    pubenrich.text.extract(text)
+    pubenrich.extract(text)
     pubenrich.read_citations(text)
 
 
