@@ -19,6 +19,7 @@ from pubenrich.formats.medline import read_tags
 from pubenrich.model.citation import AuthorCue, Citation, Cues, Role
 from pubenrich.text.extract import Mention, extract
 from pubenrich.text.normalize import content_words
+from pubenrich.text.reference_line import read_reference
 from pubenrich.text.stopwords import TOPIC_STOP
 
 __all__ = ["read_citations", "searchable"]
@@ -120,7 +121,21 @@ def _confidence(cues: dict[str, Any]) -> float:
 
 
 def _entry_cues(entry: str) -> Cues:
-    """Cues of one citation entry (PubMed listing, Vancouver or APA reference)."""
+    """Cues of one citation entry: the style reader's, else the PubMed listing reader's.
+
+    PubMed's own listings glue title and journal ("...Sepsis.Stem Cells. 2017 Feb;35(2)...")
+    and repeat the source after the ids; only the listing reader cuts those right.
+    """
+    flat = " ".join(entry.split())
+    if not re.search(r"[a-z)][.?!](?=[A-Z][a-z])", flat):
+        cues = read_reference(flat, bare_title=False)
+        if cues is not None and (cues.authors or cues.journal):
+            return cues
+    return _listing_cues(flat)
+
+
+def _listing_cues(entry: str) -> Cues:
+    """Cues of a PubMed listing entry, or of a Vancouver or APA line the style reader missed."""
     text = " ".join(entry.split())
     text = re.sub(r"\s*-\s*PubMed\s*$", "", text)
     text = _NUMBERED.sub("", text, count=1)
@@ -316,8 +331,10 @@ def _looks_like_reference(chunk: str) -> bool:
     if not _YEAR.search(chunk):
         return False
     flat = " ".join(chunk.split())
+    styled = read_reference(flat, bare_title=False)
     return bool(
-        extract(chunk)
+        (styled is not None and styled.authors and styled.year)
+        or extract(chunk)
         or _SOURCE.search(flat)
         or _YEAR_SOURCE.search(flat)
         or _APA_SOURCE.search(flat)
@@ -400,6 +417,9 @@ def read_citations(text: str) -> list[Citation]:
     elif mentions or (len(entries) == 1 and _looks_like_reference(text)):
         # One reference line ("Bone RC, ... Chest. 1992;101:1644-55.") reads as its entry.
         cues = _entry_cues(text)
+    elif len(entries) <= 1 and (line := read_reference(text)) is not None:
+        # A free form on one line: "Bone RC, et al. (1992) Title.", "Title by R. Bone", a title.
+        cues = line
     else:
         cues = _page_cues(text)
     if mentions and not cues.title and not fields:
