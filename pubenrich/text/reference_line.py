@@ -177,9 +177,8 @@ def _leading_vancouver_authors(head: str) -> tuple[tuple[AuthorCue, ...], str]:
         if re.search(r"\b[A-Z]$", block) and re.search(r",[ \t]*[A-Z][a-z]+,", block):
             continue  # "Bone, R." of an APA list is not a Vancouver list
         authors = parse_author_block(block)
-        if authors is not None:
-            if any(a.initials for a in authors) or _COLLECTIVE.search(block):
-                return authors, head[match.end() :]
+        if authors is not None and (any(a.initials for a in authors) or _COLLECTIVE.search(block)):
+            return authors, head[match.end() :]
         break
     return (), head
 
