@@ -71,7 +71,7 @@ def _ask(lookup: Lookup, misses: dict[str, CitationQuery]) -> dict[str, Citation
     return answers
 
 
-def _verdict(lookup: Lookup, cues: Cues, answer: CitationMatch) -> Outcome:
+def _verdict(lookup: Lookup, citation: Citation, answer: CitationMatch) -> Outcome:
     """Check one match by scoring its record against the citation."""
     if answer.status != "found" or not answer.pmid:
         return Outcome(steps=(f"ecitmatch: {answer.status}",))
@@ -79,7 +79,7 @@ def _verdict(lookup: Lookup, cues: Cues, answer: CitationMatch) -> Outcome:
     record = result.record if result is not None else None
     if not isinstance(record, Article | BookArticle):
         return Outcome(steps=(f"ecitmatch: PMID {answer.pmid}, record not fetched",))
-    score = score_record(cues, record)
+    score = score_record(citation.cues, record, citation.text)
     candidates = (Candidate.of(record, score),)
     if score.total < AMBIGUOUS_SCORE:
         step = f"ecitmatch: PMID {answer.pmid} scored {score.total:.2f}, no"
@@ -115,7 +115,7 @@ def match_citations(lookup: Lookup, citations: Sequence[Citation]) -> list[Outco
         key = asked[index][1] if index in asked else None
         answer = answers.get(key) if key is not None else None
         if answer is not None:
-            outcomes.append(_verdict(lookup, citation.cues, answer))
+            outcomes.append(_verdict(lookup, citation, answer))
         elif key is not None and failed is not None:
             outcomes.append(Outcome(steps=(failed,)))
         else:
