@@ -37,10 +37,10 @@ _VANCOUVER = re.compile(rf"^(?P<last>{_SURNAME})[ \t]+(?P<init>[A-Z](?:-?[A-Z]){
 # Initials with periods: "R. C.", "R.C.", "J.-L."
 _DOTTED = re.compile(r"^(?:[A-Z][a-z]?\.[ \t]?-?){1,4}$")
 # Given names: "Roger C.", "Roger", "J. Roger"
-_GIVEN = re.compile(r"^(?:[A-Z][a-z]+|[A-Z]\.)(?:[ \t\-]+(?:[A-Z][a-z]+|[A-Z]\.?))*$")
+_GIVEN = re.compile(r"^(?:[A-Z][a-z]+|[A-Z]\.?)(?:[ \t\-]+(?:[A-Z][a-z]+|[A-Z]\.?))*$")
 # Natural order: "Roger C. Bone", "R. C. Bone", "Jean-Louis Vincent"
 _NATURAL = re.compile(
-    rf"^(?P<fore>(?:[A-Z][a-z]+|[A-Z]\.)(?:[ \t\-]+(?:[A-Z][a-z]+|[A-Z]\.))*)[ \t]+"
+    rf"^(?P<fore>(?:[A-Z][a-z]+|[A-Z]\.?)(?:[ \t\-]+(?:[A-Z][a-z]+|[A-Z]\.?))*)[ \t]+"
     rf"(?P<last>{_SURNAME})$"
 )
 _SOLO = re.compile(rf"^{_SURNAME}$")
@@ -55,7 +55,7 @@ _ET_AL = re.compile(r"^(?:et[ \t]+al|and[ \t]+others|\.\.\.|…)\.?$", re.IGNORE
 # The "source" of each style, searched from the end of the line.
 _MONTH = r"(?:[A-Z][a-z]{2,8}\.?(?:[ \t]*[-–/][ \t]*[A-Z][a-z]{2,8}\.?)?(?:[ \t]+\d{1,2})?)"
 _VANCOUVER_SOURCE = re.compile(
-    rf"(?:^|(?<=[.?!\]]))[ \t]*(?P<journal>[^.;]*?[^\s.;])\.?[ \t]+(?P<year>{_Y})[a-z]?"
+    rf"(?:^|(?<=[.?!\]]))[ \t]*(?P<journal>[^.;]*?[^\s.;])\.{{0,2}}[ \t]+(?P<year>{_Y})[a-z]?"
     rf"(?:[ \t]+{_MONTH})?[ \t]*"
     r"(?:;[ \t]*(?P<volume>[\w.]{1,12})?[ \t]*(?:\((?P<issue>[^)]{1,20})\))?"
     r"(?:[ \t]*:[ \t]*(?P<pages>[A-Za-z]{0,3}\d[\w–\-]*))?|(?=[ \t]*\.?[ \t]*$))"
@@ -73,7 +73,7 @@ _CHICAGO_SOURCE = re.compile(
 _PAREN_YEAR = re.compile(rf"\((?P<year>{_Y})[a-z]?(?:,[^)]{{0,20}})?\)\.?")
 _CHICAGO_YEAR = re.compile(rf"\.[ \t]+(?P<year>{_Y})[a-z]?\.[ \t]+")
 _BY = re.compile(
-    rf"^(?P<title>.{{12,}}?)[ \t,]+by[ \t]+(?P<authors>[A-Z][^()]*?)"
+    rf"^(?P<title>.{{12,}})[ \t,]+by[ \t]+(?P<authors>[A-Z][^()]*?)"
     rf"(?:[ \t]*\((?P<year>{_Y})\))?[ \t]*\.?$",
 )
 _TRAILERS = re.compile(
@@ -158,16 +158,25 @@ def _vancouver(text: str) -> dict[str, Any] | None:
     if not sources:
         return None
     source = sources[-1]
-    found: dict[str, Any] = {"year": int(source.group("year")), "journal": source.group("journal")}
+    head, journal = _journal_back(text[: source.start("journal")], source.group("journal"))
+    found: dict[str, Any] = {"year": int(source.group("year")), "journal": journal}
     for field in ("volume", "issue", "pages"):
         found[field] = source.group(field)
-    head = text[: source.start("journal")].strip()
     authors, rest = _leading_vancouver_authors(head)
     found["authors"] = authors
     found["title"] = _title(rest)
     if not found["title"] and not authors:
         return None
     return found
+
+
+def _journal_back(head: str, journal: str) -> tuple[str, str]:
+    """Extend a journal name back over dotted abbreviations ("J. Med. Chem"): a one-word
+    capitalised segment of up to six letters before it is part of the name, not a sentence."""
+    while (last := re.search(r"(?:^|[.?!][ \t]+)([A-Z][a-z]{0,5})\.[ \t]*$", head)) is not None:
+        journal = f"{last.group(1)}. {journal}"
+        head = head[: last.start(1)]
+    return head.strip(), journal
 
 
 def _leading_vancouver_authors(head: str) -> tuple[tuple[AuthorCue, ...], str]:

@@ -12,7 +12,7 @@ from pubenrich.model.enriched import Candidate
 from pubenrich.model.records import Article, BookArticle
 from pubenrich.ncbi.ecitmatch import CitationMatch, CitationQuery
 from pubenrich.services.resolve.outcome import ANSWER_VERSION, Lookup, Outcome, log
-from pubenrich.services.resolve.scoring import AMBIGUOUS_SCORE, score_record
+from pubenrich.services.resolve.scoring import ACCEPT_SCORE, score_record
 from pubenrich.text.normalize import normalize_text
 
 __all__ = ["match_citations"]
@@ -81,7 +81,7 @@ def _verdict(lookup: Lookup, citation: Citation, answer: CitationMatch) -> Outco
         return Outcome(steps=(f"ecitmatch: PMID {answer.pmid}, record not fetched",))
     score = score_record(citation.cues, record, citation.text)
     candidates = (Candidate.of(record, score),)
-    if score.total < AMBIGUOUS_SCORE:
+    if score.total < ACCEPT_SCORE:
         step = f"ecitmatch: PMID {answer.pmid} scored {score.total:.2f}, no"
         return Outcome(steps=(step,), candidates=candidates)
     return Outcome(

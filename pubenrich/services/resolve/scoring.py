@@ -38,12 +38,18 @@ __all__ = [
     "ACCEPT_SCORE",
     "AMBIGUOUS_SCORE",
     "JOURNAL_PREFIX",
+    "TITLE_FLOOR",
     "journal_score",
     "score_record",
     "title_similarity",
 ]
 
 ACCEPT_SCORE = 0.80
+# A stated title must itself agree: metadata (authors, year, journal) cannot make up for half a
+# title, since a near miss (same group, same year, another paper) shares all of it.
+TITLE_FLOOR = 0.75
+# ...unless volume and first page also agree: those coordinates name one paper of a journal.
+TITLE_FLOOR_PLACED = 0.5
 ACCEPT_MARGIN = 0.05
 AMBIGUOUS_SCORE = 0.50
 # A journal name that starts the other ("Stem Cells" in "Stem cells (Dayton, Ohio)").
@@ -193,6 +199,10 @@ def score_record(cues: Cues, record: Article | BookArticle, text: str | None = N
         return Score(0.0, {})
     weight = sum(_WEIGHTS[k] for k in parts)
     total = sum(_WEIGHTS[k] * v for k, v in parts.items()) / weight
+    placed = parts.get("volume") == 1.0 and parts.get("first_page") == 1.0
+    floor = TITLE_FLOOR_PLACED if placed else TITLE_FLOOR
+    if "title" in parts and parts["title"] < floor:
+        total = min(total, AMBIGUOUS_SCORE + 0.2)
     if "title" not in parts and "topic" not in parts:
         # Authors, year and journal alone fit many papers of a group: never enough to accept.
         total = min(total, AMBIGUOUS_SCORE + 0.2)
