@@ -26,7 +26,7 @@ from pubenrich.testing.fake_ncbi import FakeNcbi
 from pubenrich.testing.fake_ncbi.real import RealUniverse, load_articles
 
 SAMPLES = Path(__file__).resolve().parents[1] / ".." / "shared" / "ncbi-samples"
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def _names(a: Article) -> list[tuple[str, str, str]]:
@@ -98,7 +98,8 @@ def chicago(a: Article) -> str:
     authors = ", ".join([first, *rest[:-1]]) + (f", and {rest[-1]}" if rest else "")
     authors += ", et al" if len(names) > 3 else ""
     issue = f" ({f['iss']})" if f["iss"] else ""
-    return f"{authors}. {f['year']}. \u201c{f['title']}.\u201d {f['jt']} {f['vol']}{issue}: {f['pages']}."
+    title = f"\u201c{f['title']}.\u201d"
+    return f"{authors}. {f['year']}. {title} {f['jt']} {f['vol']}{issue}: {f['pages']}."
 
 
 def title_period(a: Article) -> str:
@@ -202,7 +203,7 @@ def main() -> int:
             asked = sum(fake.stats.requests.values())
         fake.reset_stats()
         with Enricher(config, cache=MemoryCache()) as enricher:
-            listing = list(enricher.enrich([reference_list]))[0]
+            listing = next(iter(enricher.enrich([reference_list])))
             list_asked = sum(fake.stats.requests.values())
     table: dict[str, Counter[str]] = defaultdict(Counter)
     for (shape, text, right), result in zip(cases, results, strict=True):

@@ -19,7 +19,7 @@ from pubenrich.formats.medline import read_tags
 from pubenrich.model.citation import AuthorCue, Citation, Cues, Role
 from pubenrich.text.extract import Mention, extract
 from pubenrich.text.normalize import content_words
-from pubenrich.text.reference_line import read_reference
+from pubenrich.text.reference_line import natural_authors, read_reference
 from pubenrich.text.stopwords import TOPIC_STOP
 
 __all__ = ["read_citations", "searchable"]
@@ -298,7 +298,8 @@ def _page_cues(text: str) -> Cues:
     found: dict[str, Any] = {"title": _title_line(text)}
     authors: list[AuthorCue] = []
     for line in text.splitlines():
-        pairs = _authors_last_first(line.strip())
+        # "Choudhery, Mahmood S, Arif, Taqdees", else "Roger C. Bone, Robert A. Balk".
+        pairs = _authors_last_first(line.strip()) or natural_authors(line.strip())
         if len(pairs) >= 2:
             authors.extend(pairs)
     for match in _BYLINE.finditer(text):

@@ -26,7 +26,7 @@ from typing import Any
 
 from pubenrich.model.citation import AuthorCue, Cues
 
-__all__ = ["initials_of", "parse_author_block", "read_reference"]
+__all__ = ["initials_of", "natural_authors", "parse_author_block", "read_reference"]
 
 _Y = r"(?:1[89]\d\d|20\d\d)"
 _NAME = r"[A-Z][\w'’\-]*"  # one capitalised word of a surname: "Bone", "O'Brien", "Le"
@@ -103,7 +103,13 @@ def _clean(text: str) -> str:
 
 def _tokens(block: str) -> list[str]:
     block = re.sub(r"[ \t]*(?:,[ \t]*)?(?:&|\band\b)[ \t]+", ", ", block.strip())
+    block = re.sub(r"[ \t,]+(et[ \t]+al\b\.?)", r", \1", block)
     return [t.strip() for t in re.split(r"[,;]", block) if t.strip()]
+
+
+def _inverted(token: str, nxt: str) -> bool:
+    """ "Bone", "Roger C." is one author inverted; "Ada Smith", "Bo Jones" are two."""
+    return len(token.split()) == 1 and bool(_GIVEN.match(nxt))
 
 
 def parse_author_block(block: str) -> tuple[AuthorCue, ...] | None:
@@ -119,7 +125,7 @@ def parse_author_block(block: str) -> tuple[AuthorCue, ...] | None:
         token = re.sub(r"[ \t]+et[ \t]+al\.?$", "", token)
         if (m := _VANCOUVER.match(token)) is not None:
             authors.append(AuthorCue(m.group("last"), m.group("init")))
-        elif _SOLO.match(token) and nxt and (_DOTTED.match(nxt) or _GIVEN.match(nxt)):
+        elif _SOLO.match(token) and nxt and (_DOTTED.match(nxt) or _inverted(token, nxt)):
             authors.append(AuthorCue(token, initials_of(nxt), None if _DOTTED.match(nxt) else nxt))
             i += 1
         elif (m := _NATURAL.match(token)) is not None:
@@ -133,6 +139,20 @@ def parse_author_block(block: str) -> tuple[AuthorCue, ...] | None:
             return None
         i += 1
     return tuple(authors) if authors else None
+
+
+def natural_authors(line: str) -> tuple[AuthorCue, ...]:
+    """ "Roger C. Bone, Robert A. Balk and Frank Cerra" (every name in natural order), else
+    empty: a byline of a web summary, not a line that merely has capitalised words."""
+    tokens = [t for t in _tokens(line) if not _ET_AL.match(t)]
+    matches = [_NATURAL.match(t) for t in tokens]
+    if len(tokens) < 2 or any(m is None for m in matches):
+        return ()
+    return tuple(
+        AuthorCue(m.group("last"), initials_of(m.group("fore")), m.group("fore"))
+        for m in matches
+        if m is not None
+    )
 
 
 def _split_title_journal(middle: str) -> tuple[str | None, str | None]:
@@ -250,10 +270,10 @@ def _title_by(text: str) -> dict[str, Any] | None:
 
 def _bare_title(text: str) -> dict[str, Any] | None:
     """A title alone: one sentence-like line, with or without a final period."""
-    if len(text.split()) < 3 or len(text) > 300 or re.search(rf"\b{_Y}\b", text):
+    if len(text.split()) < 3 or len(text.split()) > 50 or "\n" in text.strip():
         return None
-    if re.search(r"[.?!][ \t]+[A-Z]", text.rstrip(".")) and ": " not in text:
-        return None  # several sentences: prose, not a title
+    if len(re.findall(r"[.?!][ \t]+[A-Z]", text.rstrip("."))) > 2:
+        return None  # more than title, subtitle and a part: prose, not a title
     return {"title": _title(text)}
 
 

@@ -47,7 +47,7 @@ __all__ = [
 ACCEPT_SCORE = 0.80
 # A stated title must itself agree: metadata (authors, year, journal) cannot make up for half a
 # title, since a near miss (same group, same year, another paper) shares all of it.
-TITLE_FLOOR = 0.75
+TITLE_FLOOR = 0.85
 # ...unless volume and first page also agree: those coordinates name one paper of a journal.
 TITLE_FLOOR_PLACED = 0.5
 ACCEPT_MARGIN = 0.05
