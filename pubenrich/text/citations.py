@@ -299,7 +299,7 @@ def _page_cues(text: str) -> Cues:
     authors: list[AuthorCue] = []
     for line in text.splitlines():
         # "Choudhery, Mahmood S, Arif, Taqdees", else "Roger C. Bone, Robert A. Balk".
-        pairs = _authors_last_first(line.strip()) or natural_authors(line.strip())
+        pairs = natural_authors(line.strip()) or _authors_last_first(line.strip())
         if len(pairs) >= 2:
             authors.extend(pairs)
     for match in _BYLINE.finditer(text):
@@ -313,6 +313,10 @@ def _page_cues(text: str) -> Cues:
     year = re.search(r"(?:©|\(c\)|published|copyright)[^\n\d]{0,20}((?:19|20)\d\d)", text, re.I)
     if year:
         found["year"] = int(year.group(1))
+    # A web summary's source line: "Genome research, 2007".
+    source = re.search(r"^[ \t]*([A-Z][^,\d\n]{2,120}),[ \t]*((?:19|20)\d\d)\.?[ \t]*$", text, re.M)
+    if source:
+        found["journal"], found["year"] = source.group(1).strip(), int(source.group(2))
     # Prose (title and paragraphs of 20 words or more) says what the paper is about; bylines,
     # affiliations and page furniture repeat words that do not.
     prose = [line for line in text.splitlines() if len(line.split()) >= 20]
