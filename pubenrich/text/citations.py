@@ -19,6 +19,7 @@ from pubenrich.formats.medline import read_tags
 from pubenrich.model.citation import AuthorCue, Citation, Cues, Role
 from pubenrich.text.extract import Mention, extract
 from pubenrich.text.normalize import content_words
+from pubenrich.text.reference_line import natural_authors, read_reference
 from pubenrich.text.stopwords import TOPIC_STOP
 
 __all__ = ["read_citations", "searchable"]
@@ -120,7 +121,21 @@ def _confidence(cues: dict[str, Any]) -> float:
 
 
 def _entry_cues(entry: str) -> Cues:
-    """Cues of one citation entry (PubMed listing, Vancouver or APA reference)."""
+    """Cues of one citation entry: the style reader's, else the PubMed listing reader's.
+
+    PubMed's own listings glue title and journal ("...Sepsis.Stem Cells. 2017 Feb;35(2)...")
+    and repeat the source after the ids; only the listing reader cuts those right.
+    """
+    flat = " ".join(entry.split())
+    if not re.search(r"[a-z)][.?!](?=[A-Z][a-z])", flat):
+        cues = read_reference(flat, bare_title=False)
+        if cues is not None and (cues.authors or cues.journal):
+            return cues
+    return _listing_cues(flat)
+
+
+def _listing_cues(entry: str) -> Cues:
+    """Cues of a PubMed listing entry, or of a Vancouver or APA line the style reader missed."""
     text = " ".join(entry.split())
     text = re.sub(r"\s*-\s*PubMed\s*$", "", text)
     text = _NUMBERED.sub("", text, count=1)
@@ -283,7 +298,8 @@ def _page_cues(text: str) -> Cues:
     found: dict[str, Any] = {"title": _title_line(text)}
     authors: list[AuthorCue] = []
     for line in text.splitlines():
-        pairs = _authors_last_first(line.strip())
+        # "Choudhery, Mahmood S, Arif, Taqdees", else "Roger C. Bone, Robert A. Balk".
+        pairs = natural_authors(line.strip()) or _authors_last_first(line.strip())
         if len(pairs) >= 2:
             authors.extend(pairs)
     for match in _BYLINE.finditer(text):
@@ -297,6 +313,10 @@ def _page_cues(text: str) -> Cues:
     year = re.search(r"(?:©|\(c\)|published|copyright)[^\n\d]{0,20}((?:19|20)\d\d)", text, re.I)
     if year:
         found["year"] = int(year.group(1))
+    # A web summary's source line: "Genome research, 2007".
+    source = re.search(r"^[ \t]*([A-Z][^,\d\n]{2,120}),[ \t]*((?:19|20)\d\d)\.?[ \t]*$", text, re.M)
+    if source:
+        found["journal"], found["year"] = source.group(1).strip(), int(source.group(2))
     # Prose (title and paragraphs of 20 words or more) says what the paper is about; bylines,
     # affiliations and page furniture repeat words that do not.
     prose = [line for line in text.splitlines() if len(line.split()) >= 20]
@@ -316,8 +336,10 @@ def _looks_like_reference(chunk: str) -> bool:
     if not _YEAR.search(chunk):
         return False
     flat = " ".join(chunk.split())
+    styled = read_reference(flat, bare_title=False)
     return bool(
-        extract(chunk)
+        (styled is not None and styled.authors and styled.year)
+        or extract(chunk)
         or _SOURCE.search(flat)
         or _YEAR_SOURCE.search(flat)
         or _APA_SOURCE.search(flat)
@@ -400,6 +422,9 @@ def read_citations(text: str) -> list[Citation]:
     elif mentions or (len(entries) == 1 and _looks_like_reference(text)):
         # One reference line ("Bone RC, ... Chest. 1992;101:1644-55.") reads as its entry.
         cues = _entry_cues(text)
+    elif len(entries) <= 1 and (line := read_reference(text)) is not None:
+        # A free form on one line: "Bone RC, et al. (1992) Title.", "Title by R. Bone", a title.
+        cues = line
     else:
         cues = _page_cues(text)
     if mentions and not cues.title and not fields:

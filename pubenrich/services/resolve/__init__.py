@@ -113,7 +113,12 @@ class Resolver:
         )
         phase(
             lambda c, k: k.open and not _by_id(c) and searchable(c.cues),
-            lambda ch: search_cues(lookup, [citations[i].cues for i in ch], [known[i] for i in ch]),
+            lambda ch: search_cues(
+                lookup,
+                [citations[i].cues for i in ch],
+                [known[i] for i in ch],
+                [citations[i].text for i in ch],
+            ),
         )
         lookup.fetch(k.pmid for k in known if k.pmid is not None)
         return [self._finish(outcome, lookup) for outcome in known]

@@ -12,7 +12,7 @@ from pubenrich.model.enriched import Candidate
 from pubenrich.model.records import Article, BookArticle
 from pubenrich.ncbi.ecitmatch import CitationMatch, CitationQuery
 from pubenrich.services.resolve.outcome import ANSWER_VERSION, Lookup, Outcome, log
-from pubenrich.services.resolve.scoring import AMBIGUOUS_SCORE, score_record
+from pubenrich.services.resolve.scoring import ACCEPT_SCORE, score_record
 from pubenrich.text.normalize import normalize_text
 
 __all__ = ["match_citations"]
@@ -71,7 +71,7 @@ def _ask(lookup: Lookup, misses: dict[str, CitationQuery]) -> dict[str, Citation
     return answers
 
 
-def _verdict(lookup: Lookup, cues: Cues, answer: CitationMatch) -> Outcome:
+def _verdict(lookup: Lookup, citation: Citation, answer: CitationMatch) -> Outcome:
     """Check one match by scoring its record against the citation."""
     if answer.status != "found" or not answer.pmid:
         return Outcome(steps=(f"ecitmatch: {answer.status}",))
@@ -79,9 +79,9 @@ def _verdict(lookup: Lookup, cues: Cues, answer: CitationMatch) -> Outcome:
     record = result.record if result is not None else None
     if not isinstance(record, Article | BookArticle):
         return Outcome(steps=(f"ecitmatch: PMID {answer.pmid}, record not fetched",))
-    score = score_record(cues, record)
+    score = score_record(citation.cues, record, citation.text)
     candidates = (Candidate.of(record, score),)
-    if score.total < AMBIGUOUS_SCORE:
+    if score.total < ACCEPT_SCORE:
         step = f"ecitmatch: PMID {answer.pmid} scored {score.total:.2f}, no"
         return Outcome(steps=(step,), candidates=candidates)
     return Outcome(
@@ -115,7 +115,7 @@ def match_citations(lookup: Lookup, citations: Sequence[Citation]) -> list[Outco
         key = asked[index][1] if index in asked else None
         answer = answers.get(key) if key is not None else None
         if answer is not None:
-            outcomes.append(_verdict(lookup, citation.cues, answer))
+            outcomes.append(_verdict(lookup, citation, answer))
         elif key is not None and failed is not None:
             outcomes.append(Outcome(steps=(failed,)))
         else:

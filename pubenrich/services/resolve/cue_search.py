@@ -27,7 +27,15 @@ __all__ = ["SEARCH_RETMAX", "search_cues"]
 SEARCH_RETMAX = 10
 
 
-def _weigh(lookup: Lookup, cues: Cues, known: Outcome, pmids: Iterable[str], query: str) -> Outcome:
+def _weigh(
+    lookup: Lookup,
+    cues: Cues,
+    known: Outcome,
+    pmids: Iterable[str],
+    query: str,
+    *,
+    text: str | None = None,
+) -> Outcome:
     """Score the records a search found; accept a clear winner above the bar."""
     seen = {candidate.pmid for candidate in known.candidates}
     new: dict[str, Candidate] = {}
@@ -35,7 +43,7 @@ def _weigh(lookup: Lookup, cues: Cues, known: Outcome, pmids: Iterable[str], que
         result = lookup.records.get(pmid)
         record = result.record if result is not None else None
         if isinstance(record, Article | BookArticle) and pmid not in seen and pmid not in new:
-            new[pmid] = Candidate.of(record, score_record(cues, record))
+            new[pmid] = Candidate.of(record, score_record(cues, record, text))
     ranked = sorted((*known.candidates, *new.values()), key=lambda c: -c.score.total)
     found = Outcome(candidates=tuple(new.values()))
     if ranked and ranked[0].score.total >= ACCEPT_SCORE:
@@ -102,9 +110,15 @@ def _search(lookup: Lookup, terms: list[str]) -> dict[str, list[str] | Pubenrich
     return answers
 
 
-def search_cues(lookup: Lookup, cues: Sequence[Cues], known: Sequence[Outcome]) -> list[Outcome]:
+def search_cues(
+    lookup: Lookup,
+    cues: Sequence[Cues],
+    known: Sequence[Outcome],
+    texts: Sequence[str] | None = None,
+) -> list[Outcome]:
     """One outcome per citation's cues; ``known`` holds what earlier phases found (their
-    candidates compete with the search's). Stage by stage, every citation still open sends
+    candidates compete with the search's); ``texts``, the citations' whole texts, that every
+    candidate is also scored against. Stage by stage, every citation still open sends
     its next search, until a clear winner or no search is left."""
     found = [Outcome() for _ in cues]
     pending = list(range(len(cues)))
@@ -128,7 +142,8 @@ def search_cues(lookup: Lookup, cues: Sequence[Cues], known: Sequence[Outcome]) 
                 found[i] = found[i].then(Outcome(steps=(failed,), error=ids))
                 continue
             step = Outcome(steps=(f"search {label}: {len(ids)} hits",))
-            weighed = _weigh(lookup, cues[i], known[i].then(found[i]), ids, term)
+            text = texts[i] if texts is not None else None
+            weighed = _weigh(lookup, cues[i], known[i].then(found[i]), ids, term, text=text)
             found[i] = found[i].then(step).then(weighed)
         pending = [i for i in pending if found[i].open]
         stage += 1

@@ -38,12 +38,18 @@ __all__ = [
     "ACCEPT_SCORE",
     "AMBIGUOUS_SCORE",
     "JOURNAL_PREFIX",
+    "TITLE_FLOOR",
     "journal_score",
     "score_record",
     "title_similarity",
 ]
 
 ACCEPT_SCORE = 0.80
+# A stated title must itself agree: metadata (authors, year, journal) cannot make up for half a
+# title, since a near miss (same group, same year, another paper) shares all of it.
+TITLE_FLOOR = 0.85
+# ...unless volume and first page also agree: those coordinates name one paper of a journal.
+TITLE_FLOOR_PLACED = 0.5
 ACCEPT_MARGIN = 0.05
 AMBIGUOUS_SCORE = 0.50
 # A journal name that starts the other ("Stem Cells" in "Stem cells (Dayton, Ohio)").
@@ -129,11 +135,51 @@ def _topic_score(words: Iterable[str], record: Article | BookArticle) -> float:
     return hits / len(wanted)
 
 
-def score_record(cues: Cues, record: Article | BookArticle) -> Score:
-    """Score ``record`` against ``cues``; see the module docstring for weights."""
+def _common_in_order(wanted: list[str], text: list[str]) -> int:
+    """Length of the longest common subsequence of two word lists (title words in order)."""
+    row = [0] * (len(text) + 1)
+    for word in wanted:
+        diagonal = 0
+        for j, other in enumerate(text, start=1):
+            diagonal, row[j] = row[j], diagonal + 1 if word == other else max(row[j], row[j - 1])
+    return row[-1]
+
+
+def _fold(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def title_in_text(text: str, cited_title: str | None, record: Article | BookArticle) -> float:
+    """0 to 1: how well the record's title is found, in order, in the whole input text, times
+    the share of the cited title's words the record explains (its title, authors, journal).
+
+    A reference line read a little wrong ("Bone RC, et al. Title" taken whole as the title)
+    still finds its paper; a record whose title is only half of the cited one does not.
+    """
+    wanted = [_fold(w) for w in content_words(record.title)]
+    if len(wanted) < 2:
+        return 0.0
+    found = _common_in_order(wanted, [_fold(w) for w in content_words(text)]) / len(wanted)
+    cited = [_fold(w) for w in content_words(cited_title or text)]
+    if not cited_title or not cited:
+        return found
+    explained = set(wanted)
+    for author in record.authors:
+        for name in (author.last_name, author.fore_name, author.collective_name):
+            explained.update(_fold(w) for w in content_words(name or ""))
+    for name in _journal_names(record):
+        explained.update(_fold(w) for w in name.split())
+    return found * sum(1 for w in cited if w in explained) / len(cited)
+
+
+def score_record(cues: Cues, record: Article | BookArticle, text: str | None = None) -> Score:
+    """Score ``record`` against ``cues`` and, when given, the whole input ``text``; see the
+    module docstring for weights."""
     parts: dict[str, float] = {}
     if cues.title:
         parts["title"] = title_similarity(cues.title, record.title)
+        if text:
+            parts["title"] = max(parts["title"], title_in_text(text, cues.title, record))
     elif cues.topic_words:
         parts["topic"] = _topic_score(cues.topic_words, record)
     if cues.authors:
@@ -153,6 +199,10 @@ def score_record(cues: Cues, record: Article | BookArticle) -> Score:
         return Score(0.0, {})
     weight = sum(_WEIGHTS[k] for k in parts)
     total = sum(_WEIGHTS[k] * v for k, v in parts.items()) / weight
+    placed = parts.get("volume") == 1.0 and parts.get("first_page") == 1.0
+    floor = TITLE_FLOOR_PLACED if placed else TITLE_FLOOR
+    if "title" in parts and parts["title"] < floor:
+        total = min(total, AMBIGUOUS_SCORE + 0.2)
     if "title" not in parts and "topic" not in parts:
         # Authors, year and journal alone fit many papers of a group: never enough to accept.
         total = min(total, AMBIGUOUS_SCORE + 0.2)

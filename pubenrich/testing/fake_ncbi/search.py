@@ -1,11 +1,15 @@
 """The fake's PubMed search (esearch's terms) and citation matching (ecitmatch's lines).
 
-Enough of PubMed's query language for the client's own queries: ``AND``/``OR`` groups and the
-field tags it sends; anything else matches nothing, as an unknown phrase does at NCBI.
+A :class:`~.real.RealUniverse` (real records) is searched with PubMed's query language by
+:mod:`~.pubmed_query`; for the synthetic universe, enough of it for the client's own queries:
+``AND``/``OR`` groups and the field tags it sends; anything else matches nothing, as an unknown
+phrase does at NCBI.
 """
 
 from __future__ import annotations
 
+from pubenrich.testing.fake_ncbi.pubmed_query import real_citmatch, real_search
+from pubenrich.testing.fake_ncbi.real import RealUniverse
 from pubenrich.testing.fake_ncbi.universe import JOURNALS, SyntheticUniverse
 
 __all__ = ["citmatch", "search"]
@@ -14,6 +18,10 @@ __all__ = ["citmatch", "search"]
 def citmatch(
     universe: SyntheticUniverse, *, journal: str, year: str, volume: str, page: str, author: str
 ) -> str:
+    """ECitMatch's answer for one line: the PMID, ``AMBIGUOUS`` or ``NOT_FOUND``."""
+    if isinstance(universe, RealUniverse):
+        fields = {"journal": journal, "year": year, "volume": volume, "page": page}
+        return real_citmatch(universe.index, author=author, **fields)
     journals = {j.lower() for row in JOURNALS for j in row[:2]}
     if journal not in journals:
         return "NOT_FOUND;INVALID_JOURNAL"
@@ -40,6 +48,8 @@ def citmatch(
 def search(universe: SyntheticUniverse, term: str) -> tuple[list[str], str, list[str]]:
     """PMIDs matching ``term`` (newest first, as PubMed's default sort roughly gives: by PMID
     descending), the query translation, and the phrases that found nothing."""
+    if isinstance(universe, RealUniverse):
+        return real_search(universe.index, term)
     groups = [g.strip() for g in _split(term, " AND ")]
     result: set[str] | None = None
     translations: list[str] = []
