@@ -14,7 +14,10 @@ from pubenrich.services.resolve.compare import compare
 from pubenrich.services.resolve.scoring import (
     ACCEPT_SCORE,
     AMBIGUOUS_SCORE,
+    TITLE_FLOOR,
+    TITLE_FLOOR_PLACED,
     score_record,
+    title_in_text,
     title_similarity,
 )
 from pubenrich.text.citations import searchable
@@ -163,3 +166,47 @@ def test_enriched_record_to_dict_is_json_ready() -> None:
     with pytest.raises(ValueError, match="status"):
         EnrichedRecord(input="x", status="done")  # type: ignore[arg-type]
     assert attrs.evolve(record, status="not_found").ok is False
+
+
+def test_title_found_in_order_in_a_badly_cut_line_still_scores_high() -> None:
+    """A title cue that kept the author list in front still finds the record's title in the
+    whole text, and the words it adds are the record's own authors."""
+    text = f"Müller A, Okafor B. {ARTICLE.title} J Synth Tests. 2020;12:100-10."
+    cut_wrong = f"Müller A, Okafor B. {ARTICLE.title}"
+    assert title_in_text(text, cut_wrong, ARTICLE) >= TITLE_FLOOR
+
+
+def test_title_in_text_is_low_when_the_record_explains_half_the_cited_title() -> None:
+    """A record whose title is only half of the cited one does not pass for it."""
+    cited = "Synthetic record for scoring tests in renal transplant recipients after surgery"
+    text = f"Müller A, Okafor B. {cited}. J Synth Tests. 2020;12:100-10."
+    assert title_in_text(text, cited, ARTICLE) < TITLE_FLOOR
+
+
+def test_a_near_miss_with_every_other_field_agreeing_is_never_accepted() -> None:
+    """Same authors, year and journal but another title: capped below acceptance."""
+    cues = Cues(
+        title="Synthetic record for scoring tests: calcium sparks in cardiac myocytes",
+        authors=(AuthorCue("Muller", "A"), AuthorCue("Okafor", "B")),
+        year=2020,
+        journal="J Synth Tests",
+    )
+    score = score_record(cues, ARTICLE)
+    assert score.parts["title"] < TITLE_FLOOR
+    assert score.total < ACCEPT_SCORE
+
+
+def test_volume_and_first_page_lower_the_title_floor() -> None:
+    """Journal coordinates name one paper, so a title read half right is enough with them."""
+    cues = Cues(
+        title="Synthetic record for scoring tests: Ca2+ waves",
+        authors=(AuthorCue("Muller", "A"),),
+        year=2020,
+        journal="J Synth Tests",
+        volume="12",
+        first_page="100",
+    )
+    placed = score_record(cues, ARTICLE)
+    unplaced = score_record(attrs.evolve(cues, volume=None, first_page=None), ARTICLE)
+    assert TITLE_FLOOR_PLACED <= placed.parts["title"] < TITLE_FLOOR
+    assert placed.total >= ACCEPT_SCORE > unplaced.total
