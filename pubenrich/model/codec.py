@@ -37,7 +37,7 @@ _REQUIRED = object()
 
 # The version of the dict form. Bump it when a record's fields change so that dicts written
 # before cannot be read as they are: a cache of the old form is then invalidated, not misread.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Serializable:
