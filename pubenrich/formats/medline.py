@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import typing
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -188,7 +189,10 @@ def _article(rec: dict[str, Any]) -> Article:
         authors=tuple(authors),
         journal=Journal(
             title=_one(rec, "JT"),
+            # MEDLINE has NLM's abbreviation only (TA); it stands in for the ISO one as before.
             iso_abbreviation=_one(rec, "TA"),
+            medline_ta=_one(rec, "TA"),
+            country=_one(rec, "PL"),
             issn_print=issns.get("print"),
             issn_electronic=issns.get("electronic"),
             issn_linking=issns.get("linking"),
@@ -212,43 +216,73 @@ def _article(rec: dict[str, Any]) -> Article:
     )
 
 
-def parse_medline(source: bytes | str | os.PathLike[str] | IO[str]) -> Iterator[Article]:
+def parse_medline(
+    source: bytes | str | os.PathLike[str] | IO[str] | IO[bytes],
+) -> Iterator[Article]:
     """Yield an ``Article`` per record of MEDLINE text (an ``.nbib`` export).
+
+    Takes what :func:`~pubenrich.parse_pubmed_xml` takes: bytes, text, a path, or a file
+    object, text or binary alike. Bytes are UTF-8 (a byte-order mark is skipped); line ends
+    may be LF, CR LF or CR.
 
     Affiliations are kept only for single-author records: ``Bio.Medline`` pools the ``AD``
     lines of all authors, so their link to an author is otherwise lost.
 
     Args:
         source: MEDLINE bytes, text (a ``str`` starting with ``PMID-`` after whitespace), a
-            path, or a text file.
+            path (any other ``str``, or path-like), or a text or binary file object (read, not
+            closed).
 
     Yields:
         One ``Article`` per record.
 
     Raises:
-        ParseError: a record without a valid PMID, or unreadable input.
+        ParseError: a record without a valid PMID, or unreadable input (not UTF-8, a missing
+            file).
     """
-    if isinstance(source, bytes):
-        handle: IO[str] = io.StringIO(source.decode("utf-8"))
-    elif isinstance(source, str) and source.lstrip().startswith("PMID-"):
-        handle = io.StringIO(source)
-    elif isinstance(source, str | os.PathLike):
-        try:
-            handle = open(source, encoding="utf-8")  # noqa: SIM115
-        except OSError as exc:
-            raise ParseError(f"cannot open MEDLINE file {os.fspath(source)!r}: {exc}") from exc
-    else:
-        handle = source
+    handle, close = _open(source)
     try:
         for rec in Medline.parse(handle):  # type: ignore[no-untyped-call]
             yield _article(rec)
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"MEDLINE text is not UTF-8: {exc}") from exc
     except (ValueError, KeyError) as exc:
         if isinstance(exc, ParseError):
             raise
         raise ParseError(f"malformed MEDLINE text: {exc}") from exc
     finally:
-        if handle is not source:
+        if close:
             handle.close()
+
+
+def _open(source: bytes | str | os.PathLike[str] | IO[str] | IO[bytes]) -> tuple[IO[str], bool]:
+    """A text handle on ``source`` with universal newlines, and whether to close it."""
+    if isinstance(source, bytes | bytearray):
+        try:
+            return io.StringIO(bytes(source).decode("utf-8-sig"), newline=None), True
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"MEDLINE text is not UTF-8: {exc}") from exc
+    if isinstance(source, str) and source.lstrip().startswith("PMID-"):
+        return io.StringIO(source.lstrip(), newline=None), True
+    if isinstance(source, str | os.PathLike):
+        try:
+            return open(source, encoding="utf-8-sig"), True
+        except OSError as exc:
+            raise ParseError(f"cannot open MEDLINE file {os.fspath(source)!r}: {exc}") from exc
+    if isinstance(source.read(0), bytes):
+        # A binary handle: decoded as it is read, and detached (not closed) afterwards.
+        return _Detaching(typing.cast(IO[bytes], source)), True
+    return typing.cast(IO[str], source), False
+
+
+class _Detaching(io.TextIOWrapper):
+    """A UTF-8 reader over the caller's binary handle that leaves it open when closed."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__(typing.cast(Any, raw), encoding="utf-8-sig", newline=None)
+
+    def close(self) -> None:
+        self.detach()
 
 
 def _date_text(date: PartialDate) -> str | None:
@@ -308,7 +342,8 @@ def to_medline(article: Article) -> str:
     if article.article_date and article.article_date.year:
         d = article.article_date
         lines.append(("DEP", f"{d.year:04d}{d.month or 1:02d}{d.day or 1:02d}"))
-    lines += [("TA", j.iso_abbreviation), ("JT", j.title), ("JID", j.nlm_unique_id)]
+    lines += [("PL", j.country), ("TA", j.medline_ta or j.iso_abbreviation), ("JT", j.title)]
+    lines.append(("JID", j.nlm_unique_id))
     lines += [("RN", c.name) for c in article.chemicals]
     for c in article.comments_corrections:
         tag = _CC_BACK.get(c.ref_type)

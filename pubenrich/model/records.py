@@ -19,6 +19,7 @@ from pubenrich.errors import InvalidIdentifier, ParseError
 from pubenrich.model.codec import SCHEMA_VERSION, Serializable
 from pubenrich.model.dates import PartialDate
 from pubenrich.model.identifiers import DOI, PMCID, PMID
+from pubenrich.model.retraction import CommentCorrection, RetractionStatus, retraction_status
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -102,7 +103,12 @@ class Author:
 
 @attrs.frozen
 class Journal:
-    """Where an article appeared."""
+    """Where an article appeared.
+
+    ``country`` (where the journal is published), ``medline_ta`` (NLM's title abbreviation,
+    ``J Biol Chem``), ``nlm_unique_id`` and ``issn_linking`` are PubMed's
+    ``MedlineJournalInfo``; ``cited_medium`` is the issue's ``Internet`` or ``Print``.
+    """
 
     title: str | None = None
     iso_abbreviation: str | None = None
@@ -116,6 +122,9 @@ class Journal:
     start_page: str | None = None
     end_page: str | None = None
     elocations: tuple[ELocation, ...] = ()
+    country: str | None = None
+    medline_ta: str | None = None
+    cited_medium: str | None = None
 
 
 @attrs.frozen
@@ -131,10 +140,16 @@ class AbstractSection:
 
 @attrs.frozen
 class Abstract:
-    """An abstract as ordered sections, with its copyright line."""
+    """An abstract as ordered sections, with its copyright line.
+
+    ``kind`` and ``language`` are set for an ``OtherAbstract`` only: who wrote it (``AAMC``,
+    ``NASA``, ``Publisher`` ...) and its language when it is not the article's.
+    """
 
     sections: tuple[AbstractSection, ...] = ()
     copyright: str | None = None
+    kind: str | None = None
+    language: str | None = None
 
     @property
     def text(self) -> str:
@@ -227,15 +242,6 @@ class Reference:
 
 
 @attrs.frozen
-class CommentCorrection:
-    """A link to another record: ``RetractionIn``, ``ErratumIn``, ``CommentOn`` ..."""
-
-    ref_type: str
-    ref_source: str | None = None
-    pmid: PMID | None = None
-
-
-@attrs.frozen
 class HistoryDate:
     """A step of the record's history (``received``, ``accepted``, ``pubmed`` ...)."""
 
@@ -244,81 +250,14 @@ class HistoryDate:
 
 
 @attrs.frozen
-class RetractionStatus:
-    """Retractions, corrections and other notices linked to a record.
-
-    Attributes:
-        is_retracted: a retraction notice exists (``RetractionIn``) or PubMed typed the record
-            ``Retracted Publication``.
-        retracted_by: PMIDs of the retraction notices.
-        is_retraction_notice: the record itself retracts others (``RetractionOf``).
-        retracts: the PMIDs it retracts.
-        errata: PMIDs of errata (``ErratumIn``).
-        expressions_of_concern: PMIDs of expressions of concern.
-        updates: PMIDs of updated versions (``UpdateIn``).
-    """
-
-    is_retracted: bool = False
-    retracted_by: tuple[PMID, ...] = ()
-    is_retraction_notice: bool = False
-    retracts: tuple[PMID, ...] = ()
-    errata: tuple[PMID, ...] = ()
-    expressions_of_concern: tuple[PMID, ...] = ()
-    updates: tuple[PMID, ...] = ()
-
-    @property
-    def summary(self) -> str | None:
-        """One line for people (``Retracted (notice PMID 123)``), or None when nothing applies."""
-        notes = []
-        if self.is_retracted:
-            by = ", ".join(p.value for p in self.retracted_by)
-            notes.append(f"Retracted (notice PMID {by})" if by else "Retracted")
-        if self.is_retraction_notice:
-            notes.append("Retraction notice of PMID " + ", ".join(p.value for p in self.retracts))
-        if self.expressions_of_concern:
-            pmids = ", ".join(p.value for p in self.expressions_of_concern)
-            notes.append("Expression of concern (PMID " + pmids + ")")
-        if self.errata:
-            notes.append("Erratum (PMID " + ", ".join(p.value for p in self.errata) + ")")
-        return "; ".join(notes) or None
-
-
-def retraction_status(
-    comments: tuple[CommentCorrection, ...], types: tuple[PublicationType, ...]
-) -> RetractionStatus:
-    """Retraction and correction status from ``CommentsCorrections`` and publication types.
-
-    Shared by the XML and the MEDLINE readers, so both derive it the same way.
-
-    Args:
-        comments: the record's links (``RetractionIn``, ``ErratumIn`` ...).
-        types: its publication types (``Retracted Publication`` ...).
-
-    Returns:
-        The status, with the linked PMIDs.
-    """
-    if not comments and not types:
-        return RetractionStatus()
-
-    def linked(*kinds: str) -> tuple[PMID, ...]:
-        return tuple(c.pmid for c in comments if c.ref_type in kinds and c.pmid is not None)
-
-    retracted_by = linked("RetractionIn")
-    names = {t.name for t in types}
-    return RetractionStatus(
-        is_retracted=bool(retracted_by) or "Retracted Publication" in names,
-        retracted_by=retracted_by,
-        is_retraction_notice=bool(linked("RetractionOf")) or "Retraction of Publication" in names,
-        retracts=linked("RetractionOf"),
-        errata=linked("ErratumIn"),
-        expressions_of_concern=linked("ExpressionOfConcernIn"),
-        updates=linked("UpdateIn"),
-    )
-
-
-@attrs.frozen
 class Article(Serializable):
-    """A PubMed article (``PubmedArticle``): ids, text, people, journal, dates and indexing."""
+    """A PubMed article (``PubmedArticle``): ids, text, people, journal, dates and indexing.
+
+    ``docs/pubmed-dtd.md`` says which PubMed XML element each field comes from. Among the
+    later fields: ``pub_model`` (``Print-Electronic`` ...), ``citation_subsets`` (``IM`` ...),
+    ``other_ids`` (``OtherID`` by its ``Source``), ``other_abstracts`` (``OtherAbstract``),
+    ``personal_name_subjects`` (people the article is about).
+    """
 
     record_type: ClassVar[str] = "article"
 
@@ -351,11 +290,28 @@ class Article(Serializable):
     comments_corrections: tuple[CommentCorrection, ...] = ()
     retraction: RetractionStatus = attrs.field(factory=RetractionStatus)
     medline_status: str | None = None
+    pub_model: str | None = None
+    date_completed: PartialDate | None = None
+    date_revised: PartialDate | None = None
+    citation_subsets: tuple[str, ...] = ()
+    other_ids: tuple[ArticleId, ...] = ()
+    other_abstracts: tuple[Abstract, ...] = ()
+    coi_statement: str | None = None
+    general_notes: tuple[str, ...] = ()
+    number_of_references: int | None = None
+    personal_name_subjects: tuple[Author, ...] = ()
+    space_flight_missions: tuple[str, ...] = ()
+    gene_symbols: tuple[str, ...] = ()
 
 
 @attrs.frozen
 class BookArticle(Serializable):
-    """A PubMed book or book chapter (``PubmedBookArticle``), named like :class:`Article`."""
+    """A PubMed book or book chapter (``PubmedBookArticle``), named like :class:`Article`.
+
+    ``volume``, ``edition``, ``collection_title``, ``medium`` and ``report_number`` are the
+    ``Book``'s; ``location_label`` is the chapter's place in it; ``contribution_date`` when
+    the chapter was written.
+    """
 
     record_type: ClassVar[str] = "book"
 
@@ -378,6 +334,22 @@ class BookArticle(Serializable):
     publication_types: tuple[PublicationType, ...] = ()
     retraction: RetractionStatus = attrs.field(factory=RetractionStatus)
     journal: Journal | None = None
+    edition: str | None = None
+    volume: str | None = None
+    volume_title: str | None = None
+    collection_title: str | None = None
+    medium: str | None = None
+    report_number: str | None = None
+    location_label: str | None = None
+    investigators: tuple[Author, ...] = ()
+    keywords: tuple[Keyword, ...] = ()
+    grants: tuple[Grant, ...] = ()
+    references: tuple[Reference, ...] = ()
+    history: tuple[HistoryDate, ...] = ()
+    publication_status: str | None = None
+    contribution_date: PartialDate | None = None
+    date_revised: PartialDate | None = None
+    coi_statement: str | None = None
 
 
 @attrs.frozen

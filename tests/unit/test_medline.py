@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,58 @@ def test_shared_medline_files_agree_with_a_raw_reading(shared_dir: Path) -> None
             assert len(record.authors) == persons + len(tags.get("CN", [])), where
             checked += 1
     assert checked >= 3
+
+
+def test_binary_and_text_file_objects_give_the_same_records(records: list[Article]) -> None:
+    """A binary handle (open(..., "rb")) reads like a text handle, a path or the bytes."""
+    with NBIB.open("rb") as binary:
+        assert list(parse_medline(binary)) == records
+        assert not binary.closed  # the caller's handle stays the caller's to close
+    with NBIB.open(encoding="utf-8") as text:
+        assert list(parse_medline(text)) == records
+    assert list(parse_medline(io.BytesIO(NBIB.read_bytes()))) == records
+    assert list(parse_medline(io.StringIO(NBIB.read_text(encoding="utf-8")))) == records
+
+
+def test_crlf_line_ends_and_a_byte_order_mark_read_the_same(records: list[Article]) -> None:
+    """Windows line ends and a UTF-8 BOM, as some reference managers save, change nothing."""
+    data = b"\xef\xbb\xbf" + NBIB.read_bytes().replace(b"\n", b"\r\n")
+    assert list(parse_medline(data)) == records
+    assert list(parse_medline(io.BytesIO(data))) == records
+
+
+def test_bytes_that_are_not_utf8_are_a_parse_error() -> None:
+    """Latin-1 bytes are refused with a clear error, not read as mojibake."""
+    with pytest.raises(ParseError, match="UTF-8"):
+        list(parse_medline("PMID- 99000170\nTI  - Synthetic Zürich\n".encode("latin-1")))
+
+
+# PL (place of publication: the journal's country) comes before TA in PubMed's exports.
+_JOURNAL_INFO = """PMID- 99000173
+STAT- MEDLINE
+IS  - 5555-0003 (Print)
+IS  - 5555-0003 (Linking)
+DP  - 2024
+TI  - Synthetic record for parser tests: the journal's MEDLINE fields.
+PL  - United States
+TA  - Synth J Parser Tests
+JT  - Synthetic journal of parser tests
+JID - 555500001
+"""
+
+
+def test_journal_info_is_kept_whole_and_written_back() -> None:
+    """PL, TA, JID and the linking ISSN fill the journal; to_medline writes them again."""
+    (rec,) = parse_medline(_JOURNAL_INFO)
+    j = rec.journal
+    assert (j.country, j.medline_ta, j.nlm_unique_id, j.issn_linking) == (
+        "United States",
+        "Synth J Parser Tests",
+        "555500001",
+        "5555-0003",
+    )
+    text = to_medline(rec)
+    assert "PL  - United States\n" in text
+    assert "TA  - Synth J Parser Tests\n" in text
+    (back,) = parse_medline(text)
+    assert back.journal == j

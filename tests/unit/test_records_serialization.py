@@ -123,3 +123,13 @@ def test_checked_read_refuses_values_of_the_wrong_shape(field: str, value: Any) 
     data = {"type": "article", "schema": SCHEMA_VERSION, "pmid": "99000001", field: value}
     with pytest.raises(ParseError, match="cannot read"):
         record_from_dict(data)
+
+
+def test_a_dict_of_the_first_schema_is_refused() -> None:
+    """Records gained fields in schema 2: a version-1 dict (an old cache entry or mirror row)
+    is a ParseError, never read with the new fields silently empty."""
+    assert SCHEMA_VERSION == 2
+    old = {"type": "article", "schema": 1, "pmid": "99000001"}
+    for trusted in (False, True):
+        with pytest.raises(ParseError, match="schema"):
+            record_from_dict(old, trusted=trusted)

@@ -128,6 +128,14 @@ def is_chapter(record: Exportable) -> bool:
     )
 
 
+def title(record: Exportable) -> str:
+    """The title to cite: PubMed's English title, else the article's own-language title (PubMed
+    leaves ``ArticleTitle`` empty for some records that only have a ``VernacularTitle``)."""
+    if record.title or not isinstance(record, Article):
+        return record.title
+    return record.vernacular_title or ""
+
+
 def one_line(text: str) -> str:
     """White space runs (newlines included) as single spaces: line formats cannot hold more."""
     return " ".join(text.split())

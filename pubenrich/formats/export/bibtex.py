@@ -3,12 +3,20 @@
 Text is kept as UTF-8 (biber, bibtex8 and modern BibTeX read it); only the characters that
 TeX gives a meaning are escaped: ``& % $ # _`` get a backslash, ``{ }`` become ``\\{ \\}``,
 and ``~ ^ \\`` become ``\\textasciitilde{}``, ``\\textasciicircum{}``, ``\\textbackslash{}``.
+TeX's ligatures are broken with an empty group so that what prints (and what pybtex and
+bibtexparser read back) is the record's text: ``--`` (an en dash to TeX, as in an arrow
+``-->``) is written ``-{}-``, and likewise ``''`` (a closing double quote), ``<<``/``>>``
+(guillemets) and ``,,`` (a low double quote). A backtick is braced, ``{`}``: two make an
+opening quote, and after ``?`` or ``!`` one makes an inverted mark. (``<`` and ``>`` print as
+written with the T1 font encoding, ``\\usepackage[T1]{fontenc}``, as with every modern TeX.)
 Title words with capitals after their first letter (``DNA``, ``mRNA``) are braced so styles
 that lower-case titles keep them. ``doi``, ``pmid`` and ``pmcid`` are written verbatim, as
 biblatex reads them.
 """
 
 from __future__ import annotations
+
+import re
 
 from pubenrich.formats.export import _common as common
 from pubenrich.formats.export._common import Exportable
@@ -29,12 +37,19 @@ _ESCAPES = {
     "^": r"\textasciicircum{}",
 }
 _TABLE = str.maketrans(_ESCAPES)
+# Characters that form ligatures when doubled (T1 and OT1 font encodings): "--", "---", "''",
+# "<<", ">>", ",,". An empty group between them keeps each one itself.
+_LIGATURE = re.compile(r"([-'<>,])(?=\1)")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def bibtex_escape(text: str) -> str:
-    """``text`` with TeX's special characters escaped, so it prints as written."""
-    return text.translate(_TABLE)
+    """``text`` with TeX's special characters escaped and its ligatures broken, so it prints
+    (and reads back) as written: ``a --> b`` becomes ``a -{}-> b``."""
+    escaped = text.translate(_TABLE)
+    if "`" in escaped:
+        escaped = escaped.replace("`", "{`}")
+    return _LIGATURE.sub(r"\1{}", escaped)
 
 
 def bibtex_key(record: Exportable) -> str:
@@ -68,7 +83,7 @@ def to_bibtex(record: Exportable, key: str | None = None) -> str:
 
     people = common.authors(record.authors)
     put("author", " and ".join(_name(a) for a in people), raw=True)
-    put("title", _title(record.title), raw=True)
+    put("title", _title(common.title(record)), raw=True)
     journal = record.journal
     if isinstance(record, BookArticle):
         kind = "incollection" if common.is_chapter(record) else "book"
@@ -87,7 +102,9 @@ def to_bibtex(record: Exportable, key: str | None = None) -> str:
     if journal is not None:
         put("volume", journal.volume)
         put("number", journal.issue)
-        put("pages", common.pages_text(journal, "--"))
+        # The range's "--" is TeX's en dash on purpose: only the page numbers are escaped.
+        pages = common.pages_text(journal, "\x00")
+        put("pages", bibtex_escape(pages).replace("\x00", "--") if pages else None, raw=True)
     put("issn", common.issn(journal))
     date = common.date_of(record)
     put("year", str(date.year) if date.year is not None else None)

@@ -34,7 +34,7 @@ def to_csl_json(record: Exportable, key: str | None = None) -> dict[str, Any]:
     """
     record = common.check_exportable(record)
     item: dict[str, Any] = {"id": key or common.citation_key(record), "type": _type(record)}
-    _put(item, "title", record.title)
+    _put(item, "title", common.title(record))
     names = [_name(a) for a in common.authors(record.authors)]
     if names:
         item["author"] = names

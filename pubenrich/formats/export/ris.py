@@ -39,7 +39,7 @@ def to_ris(record: Exportable) -> str:
     else:
         lines.append(("TY", "JOUR"))
     lines += [("AU", _name(a)) for a in common.authors(record.authors)]
-    lines.append(("TI", record.title))
+    lines.append(("TI", common.title(record)))
     journal = record.journal
     if isinstance(record, BookArticle):
         lines += [("A2", _name(a)) for a in common.authors(record.editors)]

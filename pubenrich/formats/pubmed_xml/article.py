@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from pubenrich.errors import InvalidIdentifier
+from pubenrich.formats.pubmed_xml.book import read_book
 from pubenrich.formats.pubmed_xml.elements import (
     Element,
     Handler,
@@ -23,7 +26,6 @@ from pubenrich.formats.pubmed_xml.elements import (
     pmid_or_none,
     read_abstract,
     read_article_ids,
-    read_author,
     read_authors,
     read_chemical,
     read_comment,
@@ -37,13 +39,12 @@ from pubenrich.formats.pubmed_xml.elements import (
     walk,
 )
 from pubenrich.formats.pubmed_xml.journal import read_journal
-from pubenrich.model.dates import PartialDate
 from pubenrich.model.identifiers import DOI, PMCID, PMID
 from pubenrich.model.records import (
+    Abstract,
+    Affiliation,
     Article,
     ArticleId,
-    Author,
-    BookArticle,
     DeletedCitation,
     ELocation,
     HistoryDate,
@@ -60,7 +61,7 @@ def read_record(element: Element) -> PubmedRecord:
     if element.tag == "PubmedArticle":
         return _article(element)
     if element.tag == "PubmedBookArticle":
-        return _book(element)
+        return read_book(element)
     pmids = tuple(p for p in (pmid_or_none(text_of(e)) for e in element.iter("PMID")) if p)
     return DeletedCitation(pmids=pmids)
 
@@ -82,6 +83,8 @@ def _article(element: Element) -> Article:
     article = out.pop("_article", None)
     if article is not None:
         walk(article, _ARTICLE, out)
+        out["pub_model"] = article.get("PubModel") or None
+        _first_author_affiliation(out, out.pop("_affiliation", None))
     if pubmed_data is not None:
         walk(pubmed_data, _PUBMED_DATA, out)
     for name in _TUPLES:
@@ -104,65 +107,6 @@ def _article(element: Element) -> Article:
     )
     out["medline_status"] = citation.get("Status")
     return Article(**out)
-
-
-def _author_lists(parent: Element | None, editors: bool) -> list[Author]:
-    if parent is None:
-        return []
-    return [
-        read_author(a)
-        for lst in parent.findall("AuthorList")
-        if (lst.get("Type") == "editors" if editors else lst.get("Type", "authors") == "authors")
-        for a in lst.findall("Author")
-    ]
-
-
-def _book(element: Element) -> BookArticle:
-    # Book records are rare (a few in a baseline file): plain find() is clear enough here.
-    document = element.find("BookDocument")
-    if document is None:
-        raise ValueError("PubmedBookArticle without BookDocument")
-    pmid_element = document.find("PMID")
-    pmid = PMID(text_of(pmid_element) if pmid_element is not None else "")
-    book = document.find("Book")
-    ids_element = document.find("ArticleIdList")
-    ids = read_article_ids(ids_element) if ids_element is not None else ()
-    data_ids = element.find("PubmedBookData/ArticleIdList")
-    if data_ids is not None:
-        ids += read_article_ids(data_ids)
-    title_el = document.find("ArticleTitle")
-    book_title_el = book.find("BookTitle") if book is not None else None
-    book_title = optional_text(book_title_el) if book_title_el is not None else None
-    authors = _author_lists(document, editors=False) or _author_lists(book, editors=False)
-    editors = _author_lists(document, editors=True) + _author_lists(book, editors=True)
-    publisher = book.find("Publisher") if book is not None else None
-    publisher_parts = (
-        {c.tag: optional_text(c) for c in reversed(publisher)} if publisher is not None else {}
-    )
-    book_date = book.find("PubDate") if book is not None else None
-    abstract = document.find("Abstract")
-    return BookArticle(
-        pmid=pmid,
-        title=(text_of(title_el) if title_el is not None else "") or (book_title or ""),
-        title_markup=(markup(title_el) if title_el is not None else "") or (book_title or ""),
-        book_title=book_title,
-        doi=_doi(ids, ()),
-        article_ids=ids,
-        abstract=read_abstract(abstract) if abstract is not None else None,
-        authors=tuple(authors),
-        editors=tuple(editors),
-        publisher=publisher_parts.get("PublisherName"),
-        publisher_location=publisher_parts.get("PublisherLocation"),
-        isbn=tuple(text_of(e) for e in book.findall("Isbn")) if book is not None else (),
-        pub_date=read_date(book_date) if book_date is not None else PartialDate(),
-        sections=tuple(
-            title
-            for section in document.iterfind("Sections/Section")
-            if (title := _text_or_empty(section.find("SectionTitle")))
-        ),
-        languages=tuple(text_of(e) for e in document.findall("Language") if text_of(e)),
-        publication_types=read_publication_types(document),
-    )
 
 
 def _first_id(ids: tuple[ArticleId, ...], kind: str) -> str | None:
@@ -207,12 +151,6 @@ def _elocation(element: Element, out: dict[str, Any]) -> None:
         out.setdefault("_elocations", []).append(location)
 
 
-def _language(element: Element, out: dict[str, Any]) -> None:
-    value = text_of(element)
-    if value:
-        out.setdefault("languages", []).append(value)
-
-
 def _keywords(element: Element, out: dict[str, Any]) -> None:
     owner = element.get("Owner")
     found = out.setdefault("keywords", [])
@@ -225,8 +163,40 @@ def _keywords(element: Element, out: dict[str, Any]) -> None:
 
 def _other_id(element: Element, out: dict[str, Any]) -> None:
     value = text_of(element)
+    if value:
+        out.setdefault("other_ids", []).append(ArticleId(element.get("Source", ""), value))
     if value.upper().startswith("PMC"):
         out.setdefault("_other_ids", []).append(value)
+
+
+def _texts(name: str) -> Handler:
+    """A handler adding the element's text, when it has some, to the list under ``name``."""
+
+    def handler(element: Element, out: dict[str, Any]) -> None:
+        value = text_of(element)
+        if value:
+            out.setdefault(name, []).append(value)
+
+    return handler
+
+
+def _other_abstract(element: Element) -> list[Abstract]:
+    abstract = read_abstract(element)
+    return [attrs.evolve(abstract, kind=element.get("Type"), language=element.get("Language"))]
+
+
+def _number(element: Element) -> int | None:
+    value = text_of(element)
+    return int(value) if value.isdigit() else None
+
+
+def _first_author_affiliation(out: dict[str, Any], element: Element | None) -> None:
+    """Before 2014 PubMed gave one ``Article/Affiliation``, the first author's (NLM's rule
+    then): it goes to that author unless the author has affiliations of their own."""
+    value = optional_text(element) if element is not None else None
+    authors = out.get("authors")
+    if value and authors and not authors[0].affiliations:
+        authors[0] = attrs.evolve(authors[0], affiliations=(Affiliation(value),))
 
 
 def _pmid_element(element: Element, out: dict[str, Any]) -> None:
@@ -258,12 +228,13 @@ _ARTICLE: dict[str, Handler] = {
     "ELocationID": _elocation,
     "Abstract": once("abstract", read_abstract),
     "AuthorList": many("authors", lambda e: read_authors(e, "Author")),
-    "Language": _language,
+    "Language": _texts("languages"),
     "GrantList": many("grants", lambda e: children(e, "Grant", read_grant)),
     "DataBankList": many("data_banks", lambda e: children(e, "DataBank", read_data_bank)),
     "PublicationTypeList": once("publication_types", read_publication_types),
     "VernacularTitle": once("vernacular_title", optional_text),
     "ArticleDate": once("article_date", read_date),
+    "Affiliation": first("_affiliation"),  # DTDs before 2014 only
 }
 _CITATION: dict[str, Handler] = {
     "PMID": _pmid_element,
@@ -280,6 +251,18 @@ _CITATION: dict[str, Handler] = {
     "ChemicalList": many("chemicals", lambda e: children(e, "Chemical", read_chemical)),
     "InvestigatorList": many("investigators", lambda e: read_authors(e, "Investigator")),
     "SupplMeshList": many("supplementary_concepts", _supplementary),
+    "DateCompleted": once("date_completed", read_date),
+    "DateRevised": once("date_revised", read_date),
+    "CitationSubset": _texts("citation_subsets"),
+    "OtherAbstract": many("other_abstracts", _other_abstract),
+    "CoiStatement": once("coi_statement", optional_text),
+    "GeneralNote": _texts("general_notes"),
+    "NumberOfReferences": once("number_of_references", _number),
+    "PersonalNameSubjectList": many(
+        "personal_name_subjects", lambda e: read_authors(e, "PersonalNameSubject")
+    ),
+    "SpaceFlightMission": _texts("space_flight_missions"),
+    "GeneSymbolList": many("gene_symbols", lambda e: [v for v in map(text_of, e) if v]),
 }
 _PUBMED_DATA: dict[str, Handler] = {
     "ArticleIdList": once("article_ids", read_article_ids),
@@ -292,6 +275,13 @@ _PUBMED_DATA: dict[str, Handler] = {
 _TUPLES = (
     "authors",
     "chemicals",
+    "citation_subsets",
+    "general_notes",
+    "gene_symbols",
+    "other_abstracts",
+    "other_ids",
+    "personal_name_subjects",
+    "space_flight_missions",
     "comments_corrections",
     "data_banks",
     "grants",

@@ -295,12 +295,12 @@ def read_comment(element: Element) -> CommentCorrection:
     parts: dict[str, Element] = {}
     for child in element:
         parts.setdefault(child.tag, child)
-    source = parts.get("RefSource")
-    pmid = parts.get("PMID")
+    source, pmid, note = (parts.get(tag) for tag in ("RefSource", "PMID", "Note"))
     return CommentCorrection(
         ref_type=element.get("RefType", ""),
         ref_source=optional_text(source) if source is not None else None,
         pmid=pmid_or_none(pmid.text) if pmid is not None else None,
+        note=optional_text(note) if note is not None else None,
     )
 
 

@@ -41,6 +41,7 @@ def read_journal(
         issue = parts.pop("_issue", None)
         if issue is not None:
             walk(issue, _ISSUE, parts)
+            parts["cited_medium"] = issue.get("CitedMedium") or None
     if pagination is not None:
         walk(pagination, _PAGINATION, parts)
     if info is not None:
@@ -73,6 +74,8 @@ _PAGINATION: dict[str, Handler] = {
     "EndPage": once("end_page", optional_text),
 }
 _MEDLINE_JOURNAL_INFO: dict[str, Handler] = {
+    "Country": once("country", optional_text),
+    "MedlineTA": once("medline_ta", optional_text),
     "ISSNLinking": once("issn_linking", optional_text),
     "NlmUniqueID": once("nlm_unique_id", optional_text),
 }
