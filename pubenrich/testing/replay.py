@@ -172,7 +172,8 @@ class Replayer:
         ]
         if not isinstance(asked, str):
             raise ReplayMiss(
-                f"not in the replay file: no recorded answer for {endpoint} with params {dict(params)}"
+                f"not in the replay file: no recorded answer for {endpoint} "
+                f"with params {dict(params)}"
             )
         if not recorded:
             raise ReplayMiss(
