@@ -111,7 +111,10 @@ class Replayer:
         calls: how many requests were served.
     """
 
-    def __init__(self, exchanges: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(
+        self, exchanges: Iterable[Mapping[str, Any]], *, origin: str | None = None
+    ) -> None:
+        self.origin = origin  # "recorded" or "hand-built", as the file says
         self._queues: dict[str, deque[Mapping[str, Any]]] = defaultdict(deque)
         for exchange in exchanges:
             key = _key(exchange["url"], exchange.get("params", {}))
@@ -125,7 +128,7 @@ class Replayer:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
             raise ReplayMiss(f"{path}: not a {FORMAT} file (format={data.get('format')!r})")
-        return cls(data["exchanges"])
+        return cls(data["exchanges"], origin=data.get("origin"))
 
     def respond(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
         """The recorded answer to a `requests` request; raises ReplayMiss when there is none."""
