@@ -11,6 +11,7 @@ import logging
 import os
 import sqlite3
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -116,10 +117,13 @@ class SqliteCache(Closeable):
         self._connections: list[sqlite3.Connection] = []
         self._generation = 0  # bumped on recovery, so threads reopen the new file
         self.read_only = False
+        self._unwritable_reason: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CacheError(f"cannot create the cache folder {self.path.parent}: {exc}") from exc
+        if not self._writable():
+            self._unwritable_reason = "the file or its folder is read-only"
         self._connection()  # open (and if need be recover) now, not at the first read
 
     def __repr__(self) -> str:
@@ -127,9 +131,25 @@ class SqliteCache(Closeable):
 
     # ------------------------------------------------------------------ connections
 
+    def _writable(self) -> bool:
+        """Whether this user may write the file and create its WAL files beside it.
+
+        Asked of the file system, not of SQLite: SQLite opens a file it cannot write without
+        a word and fails only at the first write, deep inside a run.
+        """
+        try:
+            if self.path.exists():
+                with open(self.path, "ab"):
+                    pass
+            with tempfile.TemporaryFile(dir=self.path.parent):
+                pass
+        except OSError:
+            return False
+        return True
+
     def _connect(self) -> sqlite3.Connection:
-        if self.read_only:
-            return self._connect_read_only(None)
+        if self.read_only or self._unwritable_reason:
+            return self._connect_read_only(self._unwritable_reason)
         conn = sqlite3.connect(
             self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
         )
@@ -196,7 +216,7 @@ class SqliteCache(Closeable):
         folder_locked = not os.access(self.path.parent, os.W_OK)
         return folder_locked or (self.path.exists() and not os.access(self.path, os.W_OK))
 
-    def _connect_read_only(self, reason: BaseException | None) -> sqlite3.Connection:
+    def _connect_read_only(self, reason: BaseException | str | None) -> sqlite3.Connection:
         """Open the file for reading only, with one warning the first time.
 
         ``mode=ro`` still needs the WAL index (``-shm``) it may not be allowed to create;
