@@ -112,8 +112,9 @@ def test_ctrl_c_exits_130_quietly_saying_what_was_done(tmp_path: Path) -> None:
 
 def test_a_closed_pipe_ends_extract_quietly(tmp_path: Path) -> None:
     """`pubenrich extract ... | head -1` leaves no BrokenPipeError behind."""
-    seeds = " ".join(str(p) for p in sorted((ROOT / "seeds").glob("*.txt")))
-    command = f"{sys.executable} -m pubenrich extract --format jsonl {seeds} {seeds} | head -1"
+    # Far more output than a pipe buffers (64 KB), so writes meet the closed pipe mid-run.
+    seeds = " ".join(str(p) for p in sorted((ROOT / "seeds").glob("*.txt")) * 40)
+    command = f"{sys.executable} -m pubenrich extract --format jsonl {seeds} | head -1"
     done = subprocess.run(
         ["bash", "-c", command],
         check=False,
