@@ -162,9 +162,12 @@ def _check_reachable(errors: Iterable[BaseException | None], tally: Tally) -> No
         raise _Failure(f"cannot reach NCBI: {failed.cause} ({done})")
 
 
-def _emit(records: Iterable[EnrichedRecord], fmt: str, out: IO[str], tally: Tally) -> Counter[str]:
+def _emit(
+    records: Iterable[EnrichedRecord], fmt: str, out: IO[str], tally: Tally | None = None
+) -> Counter[str]:
     """Write enriched records; returns how many inputs (and references) had each status."""
     statuses: Counter[str] = Counter()
+    tally = tally or Tally("inputs")
 
     def counted() -> Iterator[EnrichedRecord]:
         try:

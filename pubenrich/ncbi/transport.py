@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 from urllib.parse import urlencode, urlsplit
@@ -198,8 +197,9 @@ def connection_cause(exc: BaseException, request: HttpRequest) -> str | None:
     chain = _chain(exc)
     via_proxy = any(isinstance(e, requests.exceptions.ProxyError) for e in chain)
     for error in chain:
-        if isinstance(error, socket.gaierror):
-            return f"name resolution failed for {host} ({error.strerror or error})"
+        if isinstance(error, urllib3.exceptions.NameResolutionError):
+            last = _chain(error)[-1]
+            return f"name resolution failed for {host} ({getattr(last, 'strerror', '') or last})"
         if isinstance(error, ConnectionRefusedError):
             where = "the proxy" if via_proxy else host
             return f"connection refused by {where} (no network, a firewall, or a proxy setting?)"
