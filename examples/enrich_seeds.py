@@ -3,7 +3,8 @@
 Live by default (set ``NCBI_EMAIL`` and, for 10 requests a second, ``NCBI_API_KEY``); with
 ``--replay`` it serves NCBI's answers from ``tests/fixtures/replay/seeds.json`` instead, so it
 runs on a machine without network. It prints a readable summary and writes every enriched
-record, with its related papers, as JSON lines to ``--out`` (``enriched_seeds.jsonl``).
+record, with its related papers, as JSON lines to ``--out`` (``enriched_seeds.jsonl``). When
+every seed failed (no network) it exits 2 and leaves ``--out`` as it was; 1 when some failed.
 
     python examples/enrich_seeds.py --replay
 """
@@ -57,7 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the example; returns the process exit code."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--replay", action="store_true", help="serve NCBI's answers from the recorded fixture"
+        "--replay",
+        action="store_true",
+        help="serve NCBI's answers from tests/fixtures/replay/seeds.json (hand-built, partly "
+        "synthetic records) instead of the network",
     )
     parser.add_argument("--out", type=Path, default=Path("enriched_seeds.jsonl"))
     args = parser.parse_args(argv)
@@ -68,12 +72,21 @@ def main(argv: list[str] | None = None) -> int:
     served = replay(FIXTURE) if args.replay else nullcontext()
     with served, pubenrich.Enricher(config, cache=pubenrich.NoCache()) as enricher:
         results = list(enricher.enrich(texts))
-    with args.out.open("w", encoding="utf-8") as out:
-        for path, record in zip(seeds, results, strict=True):
-            print("\n".join(summarize(record, path.name)))
+    for path, record in zip(seeds, results, strict=True):
+        print("\n".join(summarize(record, path.name)))
+    failed = [r for r in results if r.status == "error"]
+    if len(failed) == len(results):
+        # Nothing was learnt (no network, most often): keep whatever good output is there.
+        print(f"every seed failed ({failed[0].error}); {args.out} left as it was", file=sys.stderr)
+        return 2
+    # Written beside the output, then moved over it: an interrupted run leaves the old file.
+    part = args.out.with_name(args.out.name + ".part")
+    with part.open("w", encoding="utf-8") as out:
+        for record in results:
             out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+    part.replace(args.out)
     print(f"wrote {len(results)} records to {args.out}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

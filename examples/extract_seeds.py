@@ -4,12 +4,14 @@ Usage:
     python examples/extract_seeds.py              # every file in the repository's seeds/
     python examples/extract_seeds.py page.txt ... # the files given
 
-Each file's text goes through ``pubenrich.read_citations``; nothing touches the network.
+Each file's text goes through ``pubenrich.read_citations``; nothing touches the network, so
+``--replay`` (which every example takes) changes nothing here. ``| head`` ends it quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -61,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help=f"text files to read (default: every file in {SEEDS})",
     )
+    parser.add_argument(
+        "--replay",
+        action="store_true",
+        help="accepted like every example's; reading citations never asks NCBI anyway",
+    )
     args = parser.parse_args(argv)
     files: list[Path] = args.files or sorted(p for p in SEEDS.iterdir() if p.is_file())
     status = 0
@@ -78,5 +85,19 @@ def main(argv: list[str] | None = None) -> int:
     return status
 
 
+def run(argv: list[str] | None = None) -> int:
+    """:func:`main`, ending quietly when the reader of standard output goes away (``| head``)
+    or on Ctrl-C (130), as a Unix tool does."""
+    try:
+        return main(argv)
+    except BrokenPipeError:
+        # The interpreter's last flush would hit the closed pipe again: point it elsewhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run())

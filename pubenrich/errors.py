@@ -11,6 +11,7 @@ are translated at exactly one boundary each, with ``raise ... from exc``.
     ├── InvalidInput (+ValueError)        an enrich input with no id and too little to search
     ├── ParseError (+ValueError)          XML / JSON / text that cannot be read
     ├── TransportError                    no full reply: reset, timeout, cut body  (retried)
+    │   └── ConnectionFailed              no connection at all: DNS, refused, proxy (tried twice)
     ├── NcbiError                         NCBI replied with an error               (not retried)
     │   ├── BadRequest                    4xx, ``<ERROR>Invalid ...``              (not retried)
     │   └── NcbiUnavailable               5xx, "Backend failed", HTML page         (retried)
@@ -27,6 +28,7 @@ from __future__ import annotations
 __all__ = [
     "BadRequest",
     "CacheError",
+    "ConnectionFailed",
     "InvalidIdentifier",
     "InvalidInput",
     "MirrorError",
@@ -78,7 +80,28 @@ class ParseError(PubenrichError, ValueError):
 
 
 class TransportError(PubenrichError):
-    """No complete reply arrived: connection refused or reset, timeout, body cut short."""
+    """No complete reply arrived: connection refused or reset, timeout, body cut short.
+
+    Attributes:
+        retried: whether a later attempt may fare better (False for a replay file that does
+            not hold the request: it will not change).
+    """
+
+    retried = True
+
+
+class ConnectionFailed(TransportError):
+    """No connection could be made at all: the name did not resolve, the host or the proxy
+    refused. Another attempt a second later is unlikely to fare better, so it is tried twice,
+    not six times, and a command stops at the first one.
+
+    Attributes:
+        cause: what failed, in a few words (``"name resolution failed for eutils.ncbi..."``).
+    """
+
+    def __init__(self, cause: str) -> None:
+        self.cause = cause
+        super().__init__(f"cannot connect: {cause}")
 
 
 class NcbiError(PubenrichError):

@@ -2,6 +2,7 @@
 
 A user's cache outlives versions of pubenrich, so the file carries its layout version and a
 file of an older layout is migrated, one of an unknown layout moved aside, never read wrong.
+A file the user may read but not write (a read-only file or folder) is read, never renamed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 import os
 import sqlite3
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -87,7 +89,9 @@ class SqliteCache(Closeable):
     transaction, so a process killed mid-write leaves the previous state intact. A file that
     is not a readable cache (garbage, truncated, another layout version) is moved aside as
     ``<name>.corrupt-<timestamp>`` with a warning and a new cache is started: a cache is
-    never worth a crash.
+    never worth a crash. A file that cannot be written (its folder or itself read-only) is
+    opened read-only with one warning: answers are still served from it, nothing new is kept
+    (``read_only`` is then True). A file that cannot be opened at all raises CacheError.
 
     Args:
         path: the file; its folder is created.
@@ -112,10 +116,14 @@ class SqliteCache(Closeable):
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._generation = 0  # bumped on recovery, so threads reopen the new file
+        self.read_only = False
+        self._unwritable_reason: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CacheError(f"cannot create the cache folder {self.path.parent}: {exc}") from exc
+        if not self._writable():
+            self._unwritable_reason = "the file or its folder is read-only"
         self._connection()  # open (and if need be recover) now, not at the first read
 
     def __repr__(self) -> str:
@@ -123,7 +131,25 @@ class SqliteCache(Closeable):
 
     # ------------------------------------------------------------------ connections
 
+    def _writable(self) -> bool:
+        """Whether this user may write the file and create its WAL files beside it.
+
+        Asked of the file system, not of SQLite: SQLite opens a file it cannot write without
+        a word and fails only at the first write, deep inside a run.
+        """
+        try:
+            if self.path.exists():
+                with open(self.path, "ab"):
+                    pass
+            with tempfile.TemporaryFile(dir=self.path.parent):
+                pass
+        except OSError:
+            return False
+        return True
+
     def _connect(self) -> sqlite3.Connection:
+        if self.read_only or self._unwritable_reason:
+            return self._connect_read_only(self._unwritable_reason)
         conn = sqlite3.connect(
             self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
         )
@@ -168,13 +194,65 @@ class SqliteCache(Closeable):
         except (sqlite3.DatabaseError, _UnknownLayout) as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise CacheError(f"cache {self.path} is locked: {exc}") from exc
-            self._recover(exc)
-            conn = self._connect()
+            if self._unwritable(exc):
+                conn = self._connect_read_only(exc)
+            else:
+                self._recover(exc)
+                conn = self._connect()
         with self._lock:
             self._connections.append(conn)
         self._local.conn = conn
         self._local.generation = self._generation
         return conn
+
+    def _unwritable(self, exc: BaseException) -> bool:
+        """Whether ``exc`` says the file could not be written or created, not that it is
+        broken: such a file is read as it is, never moved aside."""
+        message = str(exc).lower()
+        if isinstance(exc, sqlite3.OperationalError) and any(
+            text in message for text in ("readonly", "read-only", "unable to open", "permission")
+        ):
+            return True
+        folder_locked = not os.access(self.path.parent, os.W_OK)
+        return folder_locked or (self.path.exists() and not os.access(self.path, os.W_OK))
+
+    def _connect_read_only(self, reason: BaseException | str | None) -> sqlite3.Connection:
+        """Open the file for reading only, with one warning the first time.
+
+        ``mode=ro`` still needs the WAL index (``-shm``) it may not be allowed to create;
+        ``immutable=1`` then reads the file as it stands, which is all a reader can do.
+        """
+        if not self.path.exists():
+            raise CacheError(f"cannot create the cache {self.path}: {reason}")
+        uri = self.path.resolve().as_uri()
+        last: sqlite3.Error | None = None
+        for query in ("?mode=ro", "?immutable=1"):
+            conn = sqlite3.connect(
+                uri + query, uri=True, isolation_level=None, check_same_thread=False
+            )
+            try:
+                layout = conn.execute("PRAGMA user_version").fetchone()[0]
+                conn.execute("SELECT 1 FROM entries LIMIT 1").fetchall()
+            except sqlite3.Error as exc:
+                conn.close()
+                last = exc
+                continue
+            if layout != LAYOUT_VERSION:
+                conn.close()
+                raise CacheError(
+                    f"cannot use the cache {self.path}: read-only and of layout {layout}, "
+                    f"not {LAYOUT_VERSION}"
+                )
+            if not self.read_only:
+                self.read_only = True
+                log.warning(
+                    "cache %s cannot be written (%s); reading from it, keeping nothing new",
+                    self.path,
+                    reason or "read-only",
+                    extra={"cache_path": str(self.path)},
+                )
+            return conn
+        raise CacheError(f"cannot open the cache {self.path}: {last}") from last
 
     def _recover(self, reason: BaseException) -> None:
         """Move an unreadable file aside and start afresh."""
@@ -214,7 +292,7 @@ class SqliteCache(Closeable):
                 corrupt = not isinstance(exc, sqlite3.OperationalError) or (
                     "malformed" in str(exc) or "not a database" in str(exc)
                 )
-                if not corrupt or attempt == 2:
+                if not corrupt or attempt == 2 or self.read_only:
                     raise CacheError(f"cache {self.path}: {exc}") from exc
                 self._recover(exc)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -262,7 +340,7 @@ class SqliteCache(Closeable):
             conn.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
             conn.execute("COMMIT")
 
-        if rows:
+        if rows and not self.read_only:
             self._run(write)
 
     def put_many(self, namespace: str, items: Mapping[str, JSONValue], *, version: int) -> None:
@@ -283,6 +361,8 @@ class SqliteCache(Closeable):
     def delete(self, namespace: str, keys: Iterable[str]) -> int:
         """Remove entries."""
         doomed = list(keys)
+        if self.read_only:
+            raise CacheError(f"cache {self.path} is read-only: nothing can be deleted")
 
         def delete(conn: sqlite3.Connection) -> int:
             conn.execute("BEGIN IMMEDIATE")

@@ -10,8 +10,9 @@
     pubenrich mirror sync|build DIR      a local PubMed mirror (``--mirror DIR`` to use it)
 
 Exit codes: 0 every input enriched (or found), 1 some were not (not found, ambiguous, invalid,
-failed: each says so in its record), 2 the command itself failed (bad usage, unreadable file,
-unusable cache). Errors are one line on standard error; ``--debug`` shows the traceback.
+failed: each says so in its record), 2 the command itself failed (bad usage, unreadable or
+binary file, unusable cache, NCBI unreachable), 130 interrupted (Ctrl-C). Errors are one line
+on standard error; ``--debug`` shows the traceback.
 The API key and email come from ``--api-key``/``--email``, else ``NCBI_API_KEY``/``NCBI_EMAIL``.
 """
 
@@ -21,6 +22,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -29,11 +31,21 @@ from typing import IO, Any
 import attrs
 
 from pubenrich import __version__
-from pubenrich.cache import Cache, NoCache, SqliteCache, default_cache_path
+from pubenrich.cache import Cache, MemoryCache, NoCache, SqliteCache, default_cache_path
 from pubenrich.cli import mirror as cli_mirror
+from pubenrich.cli.edges import (
+    CliFailure,
+    Tally,
+    quiet_stdout,
+    read_text,
+    setup_logging,
+    split_ids,
+    unreachable,
+)
+from pubenrich.cli.help import EXAMPLES, cache_help
 from pubenrich.config import Config
 from pubenrich.errors import PubenrichError
-from pubenrich.formats.export import FORMATS, CsvWriter, write
+from pubenrich.formats.export import FORMATS, write, write_enriched
 from pubenrich.model.enriched import EnrichedRecord
 from pubenrich.model.records import Article, BookArticle
 from pubenrich.ncbi.client import EutilsClient
@@ -43,20 +55,10 @@ from pubenrich.text.citations import read_citations
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_FAILURE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
-
-class _Failure(Exception):
-    """A one-line reason the command cannot go on."""
-
-
-def _read(name: str) -> str:
-    if name == "-":
-        return sys.stdin.read()
-    try:
-        with open(name, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise _Failure(f"cannot read {name}: {exc.strerror}") from exc
+_Failure = CliFailure
+_read = read_text
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
@@ -74,6 +76,7 @@ def _extract(args: argparse.Namespace) -> int:
         text = _read(name)
         source = "<stdin>" if name == "-" else name
         for group, citation in enumerate(read_citations(text), start=1):
+            args.tally.done += 1
             if not table:
                 print(json.dumps({"source": source, **citation.to_dict()}, ensure_ascii=False))
                 continue
@@ -110,6 +113,10 @@ def _config(args: argparse.Namespace) -> Config:
 def _cache(args: argparse.Namespace, config: Config) -> Cache:
     if getattr(args, "no_cache", False):
         return NoCache()
+    if getattr(args, "replay", None) and not args.cache:
+        # A replay file's records (hand-built, partly synthetic) must never be served later
+        # from the user's cache as if NCBI had said them.
+        return MemoryCache()
     return SqliteCache(config.cache_path or default_cache_path())
 
 
@@ -146,31 +153,47 @@ def _duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _emit(records: Iterable[EnrichedRecord], fmt: str, out: IO[str]) -> tuple[int, int]:
-    """Write enriched records; returns (inputs, inputs not enriched)."""
-    counts = [0, 0]
+def _check_reachable(errors: Iterable[BaseException | None], tally: Tally) -> None:
+    """Stop the run at the first sign that NCBI cannot be reached at all: every later
+    request would fail the same way, each after its own wait."""
+    failed = unreachable(errors)
+    if failed is not None:
+        done = f"{tally.done:,} {tally.noun} written before" if tally.done else "nothing written"
+        raise _Failure(f"cannot reach NCBI: {failed.cause} ({done})")
+
+
+def _emit(
+    records: Iterable[EnrichedRecord], fmt: str, out: IO[str], tally: Tally | None = None
+) -> Counter[str]:
+    """Write enriched records; returns how many inputs (and references) had each status."""
+    statuses: Counter[str] = Counter()
+    tally = tally or Tally("inputs")
 
     def counted() -> Iterator[EnrichedRecord]:
         try:
             for record in records:
-                counts[0] += 1
-                counts[1] += record.status != "enriched"
+                _check_reachable((record.error, *(r.error for r in record.related)), tally)
+                statuses[record.status] += 1
+                if record.status == "multiple":
+                    statuses.update(f"reference {r.status}" for r in record.related)
                 yield record
+                tally.done += 1
         except (PubenrichError, OSError, ValueError) as exc:
             # Never leave a partial output without saying so.
-            raise _Failure(f"{exc} (output incomplete: {counts[0]:,} inputs written)") from exc
+            raise _Failure(f"{exc} (output incomplete: {tally.done:,} inputs written)") from exc
 
     if fmt == "jsonl":
         for record in counted():
             out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        writer = CsvWriter(out, extra_columns=("input", "status"))
-        for record in counted():
-            text = record.input if isinstance(record.input, str) else repr(record.input)
-            writer.writerow(record.article, {"input": text[:200], "status": record.status})
     else:
-        write((r.article for r in counted() if r.article is not None), fmt, out)
-    return counts[0], counts[1]
+        counts = write_enriched(counted(), fmt, out)
+        if counts.left_out and fmt != "csv":
+            print(
+                "pubenrich: inputs not enriched are left out; see --format jsonl", file=sys.stderr
+            )
+        if counts.notes:
+            print("pubenrich: references not resolved are written as notes", file=sys.stderr)
+    return statuses
 
 
 @contextmanager
@@ -184,42 +207,63 @@ def _enricher(args: argparse.Namespace) -> Iterator[Enricher]:
             from pubenrich.testing.replay import ReplayTransport  # noqa: PLC0415
 
             transport = ReplayTransport.from_file(args.replay)
+            if transport.replayer.origin == "hand-built":
+                print(
+                    f"pubenrich: answering from {args.replay}, a hand-built replay file "
+                    "(partly synthetic records), not from NCBI",
+                    file=sys.stderr,
+                )
             client = stack.enter_context(EutilsClient(config, transport=transport))
         cache = _cache(args, config)
         yield stack.enter_context(Enricher(config, client=client, cache=cache, mirror=args.mirror))
 
 
-def _incomplete(missed: int, total: int, what: str) -> int:
-    if not missed:
-        return EXIT_OK
-    print(f"pubenrich: {missed} of {total} {what}", file=sys.stderr)
-    return EXIT_INCOMPLETE
+def _incomplete(statuses: Counter[str], good: str, what: str) -> int:
+    """Say how many inputs (and references of pasted lists) fell short, by status: an error
+    is an error, not a miss; a list counts by its references."""
+    lines = []
+    for prefix, noun in (("", what), ("reference ", "references not enriched")):
+        mine = {s[len(prefix) :]: n for s, n in statuses.items() if _is(s, prefix)}
+        missed = {s: n for s, n in mine.items() if s not in (good, "multiple")}
+        if missed:
+            detail = ", ".join(f"{n} {status}" for status, n in sorted(missed.items()))
+            lines.append(f"{sum(missed.values())} of {sum(mine.values())} {noun} ({detail})")
+    for line in lines:
+        print(f"pubenrich: {line}", file=sys.stderr)
+    return EXIT_INCOMPLETE if lines else EXIT_OK
+
+
+def _is(status: str, prefix: str) -> bool:
+    return status.startswith("reference ") == bool(prefix)
 
 
 def _enrich(args: argparse.Namespace) -> int:
     inputs = _inputs(args)
+    args.tally.noun = "inputs"
     with _enricher(args) as enricher:
         wanted = sys.stderr.isatty() if args.progress is None else args.progress
         show = _progress(wanted, len(inputs))
-        done, missed = _emit(enricher.enrich(inputs, progress=show), args.format, sys.stdout)
+        records = enricher.enrich(inputs, progress=show)
+        statuses = _emit(records, args.format, sys.stdout, args.tally)
         if show is not None:
             sys.stderr.write("\n")
-    if missed and args.format not in ("jsonl", "csv"):
-        print("pubenrich: inputs not enriched are left out; see --format jsonl", file=sys.stderr)
-    return _incomplete(missed, done, "inputs not enriched")
+    return _incomplete(statuses, "enriched", "inputs not enriched")
 
 
 def _ids(args: argparse.Namespace) -> list[str]:
-    return list(args.ids) or [line.strip() for line in sys.stdin if line.strip()]
+    return split_ids(args.ids) if args.ids else split_ids([_read("-")])
 
 
 def _fetch(args: argparse.Namespace) -> int:
     ids = _ids(args)
-    missed = 0
+    statuses: Counter[str] = Counter()
     found: list[Article | BookArticle] = []
+    args.tally.noun = "ids"
     with _enricher(args) as enricher:
         for result in enricher.fetch(ids):
-            missed += not result.ok
+            _check_reachable([result.error], args.tally)
+            statuses[result.status] += 1
+            args.tally.done += 1
             if args.format == "jsonl":
                 row = {
                     "input": str(result.input),
@@ -234,15 +278,18 @@ def _fetch(args: argparse.Namespace) -> int:
                 found.append(result.record)
     if args.format != "jsonl":
         write(found, args.format, sys.stdout)
-    return _incomplete(missed, len(ids), "ids not found")
+    return _incomplete(statuses, "found", "ids without a record")
 
 
 def _convert(args: argparse.Namespace) -> int:
     ids = _ids(args)
-    missed = 0
+    statuses: Counter[str] = Counter()
+    args.tally.noun = "ids"
     with _enricher(args) as enricher:
         for result in enricher.convert(ids):
-            missed += result.status != "found"
+            _check_reachable([result.error], args.tally)
+            statuses[result.status] += 1
+            args.tally.done += 1
             row = {
                 "input": str(result.input),
                 "status": result.status,
@@ -254,7 +301,7 @@ def _convert(args: argparse.Namespace) -> int:
                 "as_of": result.as_of.isoformat() if result.as_of else None,
             }
             print(json.dumps(row, ensure_ascii=False))
-    return _incomplete(missed, len(ids), "ids not converted")
+    return _incomplete(statuses, "found", "ids not converted")
 
 
 def _cache_command(args: argparse.Namespace) -> int:
@@ -262,7 +309,10 @@ def _cache_command(args: argparse.Namespace) -> int:
     with SqliteCache(path) as cache:
         if args.action == "info":
             print(json.dumps(cache.info().to_dict(), indent=2))
-        elif args.action == "clear":
+            return EXIT_OK
+        if cache.read_only:
+            raise _Failure(f"cannot {args.action} {path}: the cache file is read-only")
+        if args.action == "clear":
             print(f"removed {cache.clear():,} entries from {path}")
         else:
             print(f"removed {cache.prune():,} expired entries from {path}")
@@ -270,57 +320,110 @@ def _cache_command(args: argparse.Namespace) -> int:
 
 
 def _network_options(parser: argparse.ArgumentParser, *, formats: Sequence[str]) -> None:
-    parser.add_argument("--format", choices=formats, default="jsonl", help="output format")
-    parser.add_argument("--api-key", help="NCBI API key (else NCBI_API_KEY)")
-    parser.add_argument("--email", help="your email for NCBI (else NCBI_EMAIL)")
-    parser.add_argument("--cache", metavar="PATH", help="SQLite cache file")
+    parser.add_argument(
+        "--format", choices=formats, default="jsonl", help="output format (default: jsonl)"
+    )
+    parser.add_argument("--api-key", help="NCBI API key (default: $NCBI_API_KEY)")
+    parser.add_argument("--email", help="your email for NCBI (default: $NCBI_EMAIL)")
+    parser.add_argument(
+        "--cache",
+        metavar="PATH",
+        help=f"SQLite cache file (default: {default_cache_path()}; with --replay, none)",
+    )
     parser.add_argument("--no-cache", action="store_true", help="keep nothing")
     parser.add_argument("--offline", action="store_true", help="answer from the cache only")
-    parser.add_argument("--replay", metavar="FILE", help="serve NCBI's answers from a recording")
+    parser.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="serve NCBI's answers from a replay file instead of the network; the ones in "
+        "tests/fixtures/replay are hand-built (partly synthetic records, not NCBI's word); "
+        "nothing is cached unless --cache is given",
+    )
     parser.add_argument(
         "--mirror", metavar="DIR", help="a local PubMed mirror to answer from first"
     )
 
 
+def _command(commands: Any, name: str, text: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=text,
+        description=text,
+        epilog=EXAMPLES[name],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="pubenrich", description="Messy text about papers in, canonical metadata out."
+        prog="pubenrich",
+        description="Messy text about papers in, canonical metadata out.",
+        epilog=EXAMPLES["pubenrich"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"pubenrich {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and every log line")
+    parser.add_argument("--verbose", action="store_true", help="log every retry")
     commands = parser.add_subparsers(dest="command", required=True)
-    extract = commands.add_parser("extract", help="citations and identifiers with their spans")
+    extract = _command(commands, "extract", "citations and identifiers with their spans")
     extract.add_argument("files", nargs="*", help="text files; '-' or none reads standard input")
     extract.add_argument(
         "--format",
         choices=("table", "jsonl"),
         help="a table, or JSON lines (default: a table on a terminal, else JSON lines)",
     )
-    enrich = commands.add_parser("enrich", help="enrich texts: one record per file or line")
+    enrich = _command(
+        commands, "enrich", "enrich texts: one record per file (or line, with --lines)"
+    )
     enrich.add_argument("files", nargs="*", help="text files; '-' or none reads standard input")
-    enrich.add_argument("--lines", action="store_true", help="one input per line")
+    enrich.add_argument(
+        "--lines", action="store_true", help="one input per line (default: one per file)"
+    )
     enrich.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         help="a progress bar on standard error (default: when it is a terminal)",
     )
     _network_options(enrich, formats=FORMATS)
-    fetch = commands.add_parser("fetch", help="the records of PMIDs")
-    fetch.add_argument("ids", nargs="*", help="PMIDs; none reads them from standard input")
+    fetch = _command(commands, "fetch", "the records of PMIDs")
+    fetch.add_argument(
+        "ids", nargs="*", help="PMIDs (spaces or commas between); none reads standard input"
+    )
     _network_options(fetch, formats=FORMATS)
-    convert = commands.add_parser("convert", help="PMID <-> PMCID <-> DOI, as JSON lines")
-    convert.add_argument("ids", nargs="*", help="ids; none reads them from standard input")
+    convert = _command(commands, "convert", "PMID <-> PMCID <-> DOI, as JSON lines")
+    convert.add_argument(
+        "ids", nargs="*", help="ids (spaces or commas between); none reads standard input"
+    )
     _network_options(convert, formats=("jsonl",))
-    cache = commands.add_parser("cache", help="inspect or empty the cache")
-    cache.add_argument("action", choices=("info", "clear", "prune"))
-    cache.add_argument("--cache", metavar="PATH", help="SQLite cache file")
+    cache = _command(commands, "cache", "inspect or empty the cache")
+    cache.description = cache_help()
+    cache.add_argument("action", choices=("info", "clear", "prune"), help="see above")
+    cache.add_argument(
+        "--cache", metavar="PATH", help=f"SQLite cache file (default: {default_cache_path()})"
+    )
     cli_mirror.add_parser(commands)
     return parser
+
+
+def _interrupted(args: argparse.Namespace) -> int:
+    tally: Tally = args.tally
+    said = f"pubenrich: interrupted after {tally.done:,} {tally.noun} written"
+    if args.command in ("enrich", "fetch", "convert") and _keeps_cache(args):
+        said += "; records already fetched are kept in the cache"
+    print(said, file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _keeps_cache(args: argparse.Namespace) -> bool:
+    return not args.no_cache and not (args.replay and not args.cache)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    args.tally = Tally()
+    setup_logging(verbose=args.verbose, debug=args.debug)
     run = {
         "extract": _extract,
         "enrich": _enrich,
@@ -331,7 +434,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     }[args.command]
     try:
         return run(args)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        return _interrupted(args)
     except BrokenPipeError:  # `pubenrich extract x | head` is a normal way to stop
+        quiet_stdout()
         return EXIT_OK
     except (_Failure, PubenrichError, OSError, ValueError) as exc:
         if args.debug:

@@ -18,15 +18,46 @@ import attrs
 import tenacity
 
 from pubenrich.config import Config
-from pubenrich.errors import NcbiUnavailable, RateLimited, TransportError
+from pubenrich.errors import (
+    ConnectionFailed,
+    NcbiError,
+    NcbiUnavailable,
+    RateLimited,
+    TransportError,
+)
 
-__all__ = ["RETRIED", "Retrier", "RetryPolicy"]
+__all__ = ["CONNECTION_ATTEMPTS", "RETRIED", "Retrier", "RetryPolicy", "reason"]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 RETRIED: tuple[type[BaseException], ...] = (TransportError, NcbiUnavailable)
+# A connection that cannot be made at all (DNS, refused) is tried once more, in case the
+# network was changing hands, and then given up: six tries would keep a user without network
+# waiting tens of seconds for an answer the first try already gave.
+CONNECTION_ATTEMPTS = 2
+_REASON_CHARS = 120
+
+
+def _worth_retrying(error: BaseException) -> bool:
+    return isinstance(error, RETRIED) and getattr(error, "retried", True) is not False
+
+
+def reason(error: BaseException | None) -> str:
+    """A failure in a few words for a log line: the cause, never the whole request URL."""
+    if error is None:
+        return "unknown"
+    if isinstance(error, ConnectionFailed):
+        return error.cause
+    if isinstance(error, NcbiError):
+        code = f"HTTP {error.status}: " if error.status is not None else ""
+        text = code + error.message
+    else:
+        # A TransportError names its request after ": HttpRequest(", too long to repeat.
+        text = str(error).split(": HttpRequest(", 1)[0]
+    text = " ".join(text.split())
+    return text if len(text) <= _REASON_CHARS else text[: _REASON_CHARS - 1] + "…"
 
 
 def _positive(_inst: object, attr: attrs.Attribute[float], value: float) -> None:
@@ -113,13 +144,17 @@ class Retrier:
     def __repr__(self) -> str:
         return f"Retrier({self.policy!r})"
 
-    def call(self, fn: Callable[[], T], *, what: str = "request") -> T:
+    def call(self, fn: Callable[[], T], *, what: str = "request", ids: int | None = None) -> T:
         """Call ``fn`` until it returns, fails with an error that is not retried, or the bounds
         run out; then re-raise its last error.
+
+        Each retry is one short line (endpoint, id count, attempt, reason, wait); the request's
+        URL is left out, as it says nothing the endpoint does not and can run to kilobytes.
 
         Args:
             fn: the attempt; it raises a ``pubenrich`` error on failure.
             what: a short label for the log (e.g. ``"efetch"``).
+            ids: how many ids the request asks for, when it asks for ids.
 
         Returns:
             What ``fn`` returned.
@@ -141,7 +176,12 @@ class Retrier:
                 seconds = max(seconds, error.retry_after)
             return seconds
 
+        label = what if ids is None else f"{what} ({ids:,} id{'s' if ids != 1 else ''})"
+
         def stop(state: tenacity.RetryCallState) -> bool:
+            error = state.outcome.exception() if state.outcome else None
+            if isinstance(error, ConnectionFailed) and failed["real"] >= CONNECTION_ATTEMPTS:
+                return True
             if failed["real"] >= policy.max_attempts or failed["limited"] > policy.max_rate_limited:
                 return True
             upcoming = state.upcoming_sleep or 0.0
@@ -150,16 +190,14 @@ class Retrier:
         def before_sleep(state: tenacity.RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
             log.warning(
-                "%s failed (%s), retrying in %.2f s (%d of %d failures, %d of %d 429s)",
-                what,
-                error,
+                "%s: attempt %d failed (%s), retrying in %.1f s",
+                label,
+                state.attempt_number,
+                reason(error),
                 state.upcoming_sleep,
-                failed["real"],
-                policy.max_attempts,
-                failed["limited"],
-                policy.max_rate_limited,
                 extra={
                     "endpoint": what,
+                    "ids": ids,
                     "attempt": state.attempt_number,
                     "wait_seconds": state.upcoming_sleep,
                     "error": type(error).__name__,
@@ -171,12 +209,13 @@ class Retrier:
             error = state.outcome.exception() if state.outcome else None
             log.error(
                 "%s failed after %d attempts in %.1f s: %s",
-                what,
+                label,
                 state.attempt_number,
                 self._clock() - started,
-                error,
+                reason(error),
                 extra={
                     "endpoint": what,
+                    "ids": ids,
                     "attempt": state.attempt_number,
                     "error": type(error).__name__,
                     "status": getattr(error, "status", None),
@@ -187,7 +226,7 @@ class Retrier:
             raise error
 
         retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type(RETRIED),
+            retry=tenacity.retry_if_exception(_worth_retrying),
             wait=wait,
             stop=stop,
             sleep=self._sleep,

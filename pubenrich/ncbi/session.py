@@ -182,7 +182,15 @@ class Session:
                 raise
             return reply
 
-        return self._retrier.call(attempt, what=endpoint)
+        return self._retrier.call(attempt, what=endpoint, ids=_id_count(params))
+
+
+def _id_count(params: Pairs) -> int | None:
+    """How many ids a request asks for (``id=`` lists or repeats them, idconv's ``ids=``)."""
+    values = [v for name, v in params if name in ("id", "ids")]
+    if not values:
+        return None
+    return sum(len([part for part in value.split(",") if part]) for value in values)
 
 
 def _joined(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:

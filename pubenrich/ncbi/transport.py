@@ -10,7 +10,7 @@ import logging
 import os
 from collections.abc import Iterable, Mapping
 from typing import Protocol
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import attrs
 import requests
@@ -18,9 +18,16 @@ import requests.adapters
 import urllib3.exceptions
 
 from pubenrich._secrets import MASK, SECRET_PARAMS, mask_query, mask_values, secret_values
-from pubenrich.errors import NcbiError, TransportError
+from pubenrich.errors import ConnectionFailed, NcbiError, TransportError
 
-__all__ = ["HttpRequest", "HttpResponse", "RequestsTransport", "Transport", "download_to"]
+__all__ = [
+    "HttpRequest",
+    "HttpResponse",
+    "RequestsTransport",
+    "Transport",
+    "connection_cause",
+    "download_to",
+]
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +162,52 @@ def _redact_chain(exc: BaseException, request: HttpRequest) -> None:
                 stack.append(linked)
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and every exception it wraps (args, ``reason``, cause, context), outer first."""
+    found: list[BaseException] = []
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop(0)
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        stack.extend(a for a in current.args if isinstance(a, BaseException))
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+        stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return found
+
+
+def _innermost(exc: BaseException) -> str:
+    """The deepest exception's class and message: the cause urllib3 wraps three times."""
+    last = _chain(exc)[-1]
+    return f"{type(last).__name__}: {last}" if str(last) else type(last).__name__
+
+
+def connection_cause(exc: BaseException, request: HttpRequest) -> str | None:
+    """What stopped a connection from being made at all, in a few words, or None when the
+    failure is of another kind (a reset or a timeout after connecting is worth a retry).
+
+    Name resolution and refusal are told apart because the user's fix differs: a name that
+    does not resolve means no network or no DNS, a refusal means a firewall, a proxy or a
+    server that is down.
+    """
+    host = urlsplit(request.url).hostname or request.url
+    chain = _chain(exc)
+    via_proxy = any(isinstance(e, requests.exceptions.ProxyError) for e in chain)
+    for error in chain:
+        if isinstance(error, urllib3.exceptions.NameResolutionError):
+            last = _chain(error)[-1]
+            return f"name resolution failed for {host} ({getattr(last, 'strerror', '') or last})"
+        if isinstance(error, ConnectionRefusedError):
+            where = "the proxy" if via_proxy else host
+            return f"connection refused by {where} (no network, a firewall, or a proxy setting?)"
+    if via_proxy:
+        return f"cannot connect to the proxy for {host} ({_innermost(exc)})"
+    return None
+
+
 class RequestsTransport:
     """The default transport: a ``requests.Session`` that follows redirects.
 
@@ -212,7 +265,10 @@ class RequestsTransport:
             raise TransportError(f"reply could not be decompressed: {request!r}") from exc
         except requests.ConnectionError as exc:
             _redact_chain(exc, request)
-            raise TransportError(f"connection failed: {request!r}") from exc
+            cause = connection_cause(exc, request)
+            if cause is not None:
+                raise ConnectionFailed(cause) from exc
+            raise TransportError(f"connection failed ({_innermost(exc)}): {request!r}") from exc
         except requests.RequestException as exc:
             _redact_chain(exc, request)
             raise TransportError(f"request failed ({type(exc).__name__}): {request!r}") from exc

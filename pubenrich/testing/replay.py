@@ -13,7 +13,15 @@ recording whether it went as GET or POST. The parameters that carry who is askin
 ``email``, ``tool``) are never written and never matched; every secret value is also scrubbed
 from bodies and headers. Matching ignores the order of requests (concurrent clients send them
 in any order); identical requests are served in recorded order, the last one repeating.
-A request that matches nothing raises :class:`ReplayMiss` at once: no retry, no network.
+
+A request for ids is matched by what it asks for, not by the batch it was recorded in: an
+EFetch or ID-converter request whose exact batch was not recorded is answered from the records
+the file holds for those ids (any recorded batch, same other parameters), in the order asked.
+EFetch leaves out the ids the file does not hold, as NCBI leaves out what it does not know, and
+the client's follow-up question about them then misses; the ID converter answers only when it
+holds every id asked for. A request that matches nothing raises :class:`ReplayMiss` at once
+("not in the replay file"), which is a :class:`TransportError` that is never retried, so each
+id it asked for is reported as an error of its own: no retry, no network.
 
 A file is served either by a :class:`ReplayTransport` given to the client (nothing patched,
 like httpx's ``MockTransport``) or, for code that makes its own clients, by :func:`replay`,
@@ -40,7 +48,7 @@ import responses
 from requests.adapters import HTTPAdapter
 
 from pubenrich._secrets import mask_bytes, mask_values, secret_values
-from pubenrich.errors import PubenrichError
+from pubenrich.errors import TransportError
 from pubenrich.ncbi.transport import HttpRequest, HttpResponse
 
 __all__ = ["FORMAT", "ReplayMiss", "ReplayTransport", "Replayer", "record", "replay"]
@@ -54,8 +62,14 @@ _SCRUBBED = "SCRUBBED"
 ParamValue = str | list[str]
 
 
-class ReplayMiss(PubenrichError):
-    """A request was made during replay that the fixture file does not hold."""
+class ReplayMiss(TransportError):
+    """A request was made during replay that the fixture file does not hold.
+
+    No reply can come of it, as with a failed connection, but a retry cannot help: the file
+    will not change.
+    """
+
+    retried = False
 
 
 def _split(url: str) -> tuple[str, list[tuple[str, str]]]:
@@ -97,7 +111,10 @@ class Replayer:
         calls: how many requests were served.
     """
 
-    def __init__(self, exchanges: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(
+        self, exchanges: Iterable[Mapping[str, Any]], *, origin: str | None = None
+    ) -> None:
+        self.origin = origin  # "recorded" or "hand-built", as the file says
         self._queues: dict[str, deque[Mapping[str, Any]]] = defaultdict(deque)
         for exchange in exchanges:
             key = _key(exchange["url"], exchange.get("params", {}))
@@ -111,7 +128,7 @@ class Replayer:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
             raise ReplayMiss(f"{path}: not a {FORMAT} file (format={data.get('format')!r})")
-        return cls(data["exchanges"])
+        return cls(data["exchanges"], origin=data.get("origin"))
 
     def respond(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
         """The recorded answer to a `requests` request; raises ReplayMiss when there is none."""
@@ -126,8 +143,9 @@ class Replayer:
         with self._lock:
             queue = self._queues.get(key)
             if not queue:
-                base, _ = _split(url)
-                raise ReplayMiss(f"no recorded answer for {method} {base} with params {params}")
+                composed = self._by_ids(url, params)
+                self.calls += 1
+                return 200, composed[0], composed[1]
             exchange = queue.popleft() if len(queue) > 1 else queue[0]
             self.calls += 1
         if "body_base64" in exchange:
@@ -135,6 +153,97 @@ class Replayer:
         else:
             body = str(exchange.get("body", "")).encode("utf-8")
         return int(exchange["status"]), dict(exchange.get("headers", {})), body
+
+    def _by_ids(self, url: str, params: Mapping[str, ParamValue]) -> tuple[dict[str, str], bytes]:
+        """An EFetch or ID-converter answer built from the recorded records of the ids asked
+        for; raises ReplayMiss naming the ids when there is none."""
+        base, _ = _split(url)
+        name = base.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
+        endpoint = "idconv" if "idconv" in base else name
+        id_param = "ids" if "ids" in params else "id"
+        asked = params.get(id_param)
+        rest = {k: v for k, v in params.items() if k != id_param}
+        recorded = [
+            exchange
+            for queue in self._queues.values()
+            for exchange in queue
+            if _split(exchange["url"])[0] == base
+            and int(exchange["status"]) == 200
+            and "body" in exchange
+            and {k: v for k, v in exchange.get("params", {}).items() if k != id_param} == rest
+            and isinstance(exchange.get("params", {}).get(id_param), str)
+        ]
+        if not isinstance(asked, str):
+            raise ReplayMiss(
+                f"not in the replay file: no recorded answer for {endpoint} "
+                f"with params {dict(params)}"
+            )
+        if not recorded:
+            raise ReplayMiss(
+                f"not in the replay file: no recorded answer for {endpoint} {id_param} {asked}"
+            )
+        ids = [part for part in asked.split(",") if part]
+        bodies = [str(exchange["body"]) for exchange in recorded]
+        headers = dict(recorded[0].get("headers", {}))
+        if endpoint == "efetch":
+            body = compose_efetch(ids, bodies)
+        elif "records" in bodies[0]:
+            body = compose_idconv(ids, bodies)
+        else:
+            body = None
+        if body is None:
+            raise ReplayMiss(
+                f"not in the replay file: no recorded answer for {endpoint} id {asked}"
+            )
+        return headers, body.encode("utf-8")
+
+
+_ARTICLE = re.compile(
+    r"<(PubmedArticle|PubmedBookArticle)>.*?</\1>|<DeleteCitation>.*?</DeleteCitation>", re.S
+)
+_PMID = re.compile(r"<PMID[^>]*>(\d+)</PMID>")
+
+
+def compose_efetch(ids: list[str], bodies: list[str]) -> str | None:
+    """A ``PubmedArticleSet`` of the recorded articles of ``ids``, in that order, framed as
+    the first recorded body is; ids no body holds are left out, as NCBI leaves out unknown
+    PMIDs. None when no body holds any of them."""
+    held: dict[str, str] = {}
+    for body in bodies:
+        for match in _ARTICLE.finditer(body):
+            if match.group(1) is None:
+                continue  # a DeleteCitation answers no efetch of its own
+            pmid = _PMID.search(match.group(0))
+            if pmid:
+                held.setdefault(pmid.group(1), match.group(0))
+    chosen = [held[i] for i in dict.fromkeys(ids) if i in held]
+    if not chosen:
+        return None
+    frame = bodies[0]
+    first = _ARTICLE.search(frame)
+    head = frame[: first.start()] if first else frame.split("</PubmedArticleSet>")[0]
+    tail_at = frame.rfind("</PubmedArticleSet>")
+    tail = frame[tail_at:] if tail_at >= 0 else ""
+    return head + "".join(chosen) + tail
+
+
+def compose_idconv(ids: list[str], bodies: list[str]) -> str | None:
+    """The ID converter's JSON holding the recorded record of each of ``ids``, in that order;
+    None unless every id has one (a record left out would read as "not in PMC")."""
+    held: dict[str, Any] = {}
+    for body in bodies:
+        for record in json.loads(body).get("records", []):
+            names = [record.get("requested-id")] if record.get("requested-id") else []
+            names += [record.get(k) for k in ("pmid", "pmcid", "doi")]
+            for name in names:
+                if name is not None:
+                    held.setdefault(str(name).lower(), record)
+    chosen = [held.get(i.lower()) for i in ids]
+    if any(record is None for record in chosen):
+        return None
+    document = dict(json.loads(bodies[0]))
+    document["records"] = chosen
+    return json.dumps(document, indent=1)
 
 
 class ReplayTransport:

@@ -79,13 +79,17 @@ def test_fetch_prints_records_and_exit_0() -> None:
     assert rows[0]["record"]["pmid"] == "25211170"
 
 
-def test_a_request_outside_the_recording_fails_in_one_line() -> None:
-    """A failure is one line on stderr, exit 2, no traceback (unless --debug)."""
-    result = run("fetch", "12345", "--replay", FIXTURE, "--no-cache")
+def test_a_command_that_cannot_run_fails_in_one_line(tmp_path: Path) -> None:
+    """A failure of the command itself (a file that is not a replay file) is one line on
+    stderr, exit 2, no traceback (unless --debug). (Issue 20 made an id outside the recording
+    a per-id error instead, tested in test_cli_edges.py.)"""
+    bad = tmp_path / "not-replay.json"
+    bad.write_text('{"format": "something else"}', encoding="utf-8")
+    result = run("fetch", "12345", "--replay", str(bad), "--no-cache")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
-    debug = run("--debug", "fetch", "12345", "--replay", FIXTURE, "--no-cache")
+    debug = run("--debug", "fetch", "12345", "--replay", str(bad), "--no-cache")
     assert "Traceback" in debug.stderr
 
 

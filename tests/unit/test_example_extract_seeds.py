@@ -42,3 +42,28 @@ def test_missing_file_is_reported() -> None:
     result = _run("no-such-file.txt")
     assert result.returncode == 1
     assert "cannot read" in result.stderr
+
+
+def test_replay_is_accepted_like_every_examples() -> None:
+    """The README says every example takes --replay; this one reads no network anyway."""
+    result = _run("--replay")
+    assert result.returncode == 0, result.stderr
+    assert "002_" in result.stdout
+
+
+def test_a_closed_pipe_ends_it_quietly() -> None:
+    """`examples/extract_seeds.py | head -2` leaves no BrokenPipeError traceback."""
+    # Far more output than a pipe buffers (64 KB), so writes meet the closed pipe mid-run.
+    seeds = " ".join(str(p) for p in sorted((EXAMPLE.parents[1] / "seeds").glob("*.txt")) * 80)
+    command = f"{sys.executable} {EXAMPLE} {seeds} | head -2"
+    done = subprocess.run(
+        ["bash", "-c", command],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={"PYTHONPATH": str(EXAMPLE.parent.parent), "PATH": "/usr/bin:/bin"},
+    )
+    assert len(done.stdout.splitlines()) == 2
+    assert "BrokenPipe" not in done.stderr
+    assert "Traceback" not in done.stderr

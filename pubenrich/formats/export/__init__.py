@@ -3,6 +3,8 @@
 Pure renderers (``to_csl_json``, ``to_bibtex``, ``to_ris``, ``csv_row``) turn one
 :class:`Article` or :class:`BookArticle` into its format; :func:`write` streams many into a
 text stream the caller opened. A retracted record carries a note in every format.
+:func:`write_enriched` writes what ``Enricher.enrich`` yields: a pasted reference list
+(``multiple``) as one entry per reference, in order, with a note for each one not resolved.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pubenrich.formats.export import _common as common
 from pubenrich.formats.export._common import Exportable, unique_key
 from pubenrich.formats.export.bibtex import bibtex_escape, bibtex_key, to_bibtex
 from pubenrich.formats.export.csl import to_csl_json
+from pubenrich.formats.export.references import references, write_enriched
 from pubenrich.formats.export.ris import RIS_EOL, to_ris
 from pubenrich.formats.export.table import CSV_COLUMNS, DEFAULT_CSV_COLUMNS, CsvWriter, csv_row
 
@@ -28,11 +31,13 @@ __all__ = [
     "bibtex_escape",
     "bibtex_key",
     "csv_row",
+    "references",
     "to_bibtex",
     "to_csl_json",
     "to_ris",
     "unique_key",
     "write",
+    "write_enriched",
 ]
 
 FORMATS = ("csl-json", "bibtex", "ris", "csv", "jsonl")
