@@ -27,11 +27,21 @@ __all__ = [
     "Score",
 ]
 
-EnrichStatus = Literal["enriched", "not_found", "ambiguous", "invalid_input", "error", "multiple"]
+EnrichStatus = Literal[
+    "enriched", "not_found", "ambiguous", "invalid_input", "error", "offline_miss", "multiple"
+]
 Provenance = Literal["input", "pubmed", "both"]
 # Where a record came from: the local mirror, the cache, or E-utilities (asked during the run).
 RecordSource = Literal["mirror", "cache", "eutils"]
-_STATUSES = ("enriched", "not_found", "ambiguous", "invalid_input", "error", "multiple")
+_STATUSES = (
+    "enriched",
+    "not_found",
+    "ambiguous",
+    "invalid_input",
+    "error",
+    "offline_miss",
+    "multiple",
+)
 
 
 @attrs.frozen
@@ -154,6 +164,8 @@ class EnrichedRecord:
         as_of: the date ``article`` holds for: the mirror's date (its last update file,
             else its build), the day the cache stored it, or the day E-utilities served it.
         conflicts: fields where the input and PubMed disagree.
+        known_pmid: with ``offline_miss``, the PMID the input gave (or the cache mapped its id
+            to) whose record is not in the cache; ``pmid`` returns it.
         related: papers the page names besides its own (similar, cited-by, references),
             each as its own record.
     """
@@ -172,6 +184,7 @@ class EnrichedRecord:
     related: tuple[EnrichedRecord, ...] = ()
     source: RecordSource | None = None
     as_of: date | None = None
+    known_pmid: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -180,8 +193,9 @@ class EnrichedRecord:
 
     @property
     def pmid(self) -> str | None:
-        """The PMID of the paper, when enriched."""
-        return self.article.pmid.value if self.article is not None else None
+        """The PMID of the paper: its record's when enriched, else the one known without its
+        record (``offline_miss``), else None."""
+        return self.article.pmid.value if self.article is not None else self.known_pmid
 
     @property
     def retracted(self) -> bool:

@@ -175,6 +175,7 @@ _STATUS: dict[str, EnrichStatus] = {
     "not_found": "not_found",
     "ambiguous": "ambiguous",
     "error": "error",
+    "offline_miss": "offline_miss",
 }
 
 
@@ -205,6 +206,7 @@ def _one(
         related=related,
         source=resolution.source,
         as_of=resolution.as_of,
+        known_pmid=resolution.pmid,
     )
 
 

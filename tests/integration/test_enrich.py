@@ -153,7 +153,8 @@ def test_reference_list_comes_back_as_multiple(fake: FakeNcbi) -> None:
 
 
 def test_offline_mode_answers_from_the_cache_only(fake: FakeNcbi) -> None:
-    """With offline=True nothing is sent; what is cached comes back, the rest is an error."""
+    """With offline=True nothing is sent; what is cached comes back, the rest is an
+    offline_miss that keeps the PMID the input gave."""
     rec = RECORDS[50]
     cache = MemoryCache()
     online = Config(eutils_url=fake.eutils_url, idconv_url=fake.idconv_url)
@@ -164,7 +165,8 @@ def test_offline_mode_answers_from_the_cache_only(fake: FakeNcbi) -> None:
     with Enricher(offline, cache=cache) as enricher:
         cached, missing = list(enricher.enrich([rec.pmid, RECORDS[51].pmid]))
     assert cached.ok
-    assert missing.status == "error"
+    assert missing.status == "offline_miss"
+    assert missing.pmid == RECORDS[51].pmid
     assert isinstance(missing.error, pubenrich.OfflineMiss)
     assert sum(fake.stats.snapshot()["requests"].values()) == 0
 

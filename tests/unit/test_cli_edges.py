@@ -302,6 +302,21 @@ def test_a_binary_file_is_refused(tmp_path: Path) -> None:
     assert done.stdout == ""
 
 
+def test_offline_enrich_of_an_uncached_pmid_is_an_offline_miss_that_keeps_it(
+    tmp_path: Path,
+) -> None:
+    """`--offline` with nothing cached: status offline_miss, the PMID read kept, exit 1."""
+    page = tmp_path / "page.txt"
+    page.write_text("Sepsis definitions revisited. PMID: 25211170\n", encoding="utf-8")
+    cache = tmp_path / "empty.sqlite3"
+    done = run("enrich", str(page), "--offline", "--cache", str(cache), "--format", "jsonl",
+               home=tmp_path)  # fmt: skip
+    (row,) = [json.loads(line) for line in done.stdout.splitlines()]
+    assert (row["status"], row["pmid"]) == ("offline_miss", "25211170")
+    assert "OfflineMiss" in row["error"]
+    assert done.returncode == 1
+
+
 # ------------------------------------------------------------------ 8. help
 
 

@@ -49,7 +49,7 @@ __all__ = ["DOIS_PER_SEARCH", "SEARCH_RETMAX", "Resolution", "Resolver"]
 # Shown in ``candidates``: the best few, not every record a broad search touched.
 CANDIDATES_KEPT = 5
 
-ResolutionStatus = Literal["resolved", "not_found", "ambiguous", "error"]
+ResolutionStatus = Literal["resolved", "not_found", "ambiguous", "error", "offline_miss"]
 
 
 @attrs.frozen
@@ -63,6 +63,7 @@ class Resolution:
     error: PubenrichError | None = attrs.field(default=None, eq=False)
     source: RecordSource | None = None
     as_of: date | None = None
+    pmid: str | None = None  # known without its record (offline_miss)
 
 
 def _by_id(citation: Citation) -> bool:
@@ -136,7 +137,10 @@ class Resolver:
 
         if known.pmid is not None:
             result = lookup.records.get(known.pmid)
-            if result is None or result.status in ("error", "offline_miss"):
+            if result is not None and result.status == "offline_miss":
+                missed = route(known.method, f"efetch {known.pmid}: not in the cache (offline)")
+                return Resolution("offline_miss", route=missed, error=result.error, pmid=known.pmid)
+            if result is None or result.status == "error":
                 error = result.error if result is not None else None
                 failed = route(known.method, f"efetch {known.pmid}: failed")
                 return Resolution("error", route=failed, candidates=ranked, error=error)
