@@ -21,16 +21,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 import attrs
 
-from pubenrich import __version__
 from pubenrich.cache import Cache, MemoryCache, NoCache, SqliteCache, default_cache_path
 from pubenrich.cli import mirror as cli_mirror
 from pubenrich.cli.edges import (
@@ -42,14 +40,15 @@ from pubenrich.cli.edges import (
     split_ids,
     unreachable,
 )
-from pubenrich.cli.help import EXAMPLES, cache_help
+from pubenrich.cli.parser import build_parser
+from pubenrich.cli.progress import progress_bar
 from pubenrich.config import Config
 from pubenrich.errors import PubenrichError
-from pubenrich.formats.export import FORMATS, write, write_enriched
+from pubenrich.formats.export import write, write_enriched
 from pubenrich.model.enriched import EnrichedRecord
 from pubenrich.model.records import Article, BookArticle
 from pubenrich.ncbi.client import EutilsClient
-from pubenrich.services.enricher import Enricher, Progress
+from pubenrich.services.enricher import Enricher
 from pubenrich.text.citations import read_citations
 
 EXIT_OK = 0
@@ -118,39 +117,6 @@ def _cache(args: argparse.Namespace, config: Config) -> Cache:
         # from the user's cache as if NCBI had said them.
         return MemoryCache()
     return SqliteCache(config.cache_path or default_cache_path())
-
-
-def _progress(enabled: bool, total: int | None) -> Callable[[Progress], None] | None:
-    if not enabled:
-        return None
-    started = time.monotonic()
-
-    def show(progress: Progress) -> None:
-        line = progress_line(progress, total, time.monotonic() - started)
-        sys.stderr.write(f"\r{line}\x1b[K")  # \x1b[K clears what a longer line left
-        sys.stderr.flush()
-
-    return show
-
-
-def progress_line(progress: Progress, total: int | None, elapsed: float, width: int = 24) -> str:
-    """One status line: a bar when the total is known, inputs, requests, rate and time left."""
-    done = progress.inputs_done
-    rate = done / elapsed if elapsed > 0 else 0.0
-    tail = f"{progress.requests_total:,} requests, {rate:,.1f} inputs/s"
-    if not total:
-        return f"{done:,} inputs, {tail}"
-    share = min(done / total, 1.0)
-    filled = round(share * width)
-    bar = "#" * filled + "-" * (width - filled)
-    left = f", {_duration((total - done) / rate)} left" if rate and done < total else ""
-    return f"[{bar}] {share:4.0%} {done:,}/{total:,} inputs, {tail}{left}"
-
-
-def _duration(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _check_reachable(errors: Iterable[BaseException | None], tally: Tally) -> None:
@@ -242,7 +208,7 @@ def _enrich(args: argparse.Namespace) -> int:
     args.tally.noun = "inputs"
     with _enricher(args) as enricher:
         wanted = sys.stderr.isatty() if args.progress is None else args.progress
-        show = _progress(wanted, len(inputs))
+        show = progress_bar(wanted, len(inputs))
         records = enricher.enrich(inputs, progress=show)
         statuses = _emit(records, args.format, sys.stdout, args.tally)
         if show is not None:
@@ -319,93 +285,6 @@ def _cache_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _network_options(parser: argparse.ArgumentParser, *, formats: Sequence[str]) -> None:
-    parser.add_argument(
-        "--format", choices=formats, default="jsonl", help="output format (default: jsonl)"
-    )
-    parser.add_argument("--api-key", help="NCBI API key (default: $NCBI_API_KEY)")
-    parser.add_argument("--email", help="your email for NCBI (default: $NCBI_EMAIL)")
-    parser.add_argument(
-        "--cache",
-        metavar="PATH",
-        help=f"SQLite cache file (default: {default_cache_path()}; with --replay, none)",
-    )
-    parser.add_argument("--no-cache", action="store_true", help="keep nothing")
-    parser.add_argument("--offline", action="store_true", help="answer from the cache only")
-    parser.add_argument(
-        "--replay",
-        metavar="FILE",
-        help="serve NCBI's answers from a replay file instead of the network; the ones in "
-        "tests/fixtures/replay are hand-built (partly synthetic records, not NCBI's word); "
-        "nothing is cached unless --cache is given",
-    )
-    parser.add_argument(
-        "--mirror", metavar="DIR", help="a local PubMed mirror to answer from first"
-    )
-
-
-def _command(commands: Any, name: str, text: str) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = commands.add_parser(
-        name,
-        help=text,
-        description=text,
-        epilog=EXAMPLES[name],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    return parser
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="pubenrich",
-        description="Messy text about papers in, canonical metadata out.",
-        epilog=EXAMPLES["pubenrich"],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"pubenrich {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and every log line")
-    parser.add_argument("--verbose", action="store_true", help="log every retry")
-    commands = parser.add_subparsers(dest="command", required=True)
-    extract = _command(commands, "extract", "citations and identifiers with their spans")
-    extract.add_argument("files", nargs="*", help="text files; '-' or none reads standard input")
-    extract.add_argument(
-        "--format",
-        choices=("table", "jsonl"),
-        help="a table, or JSON lines (default: a table on a terminal, else JSON lines)",
-    )
-    enrich = _command(
-        commands, "enrich", "enrich texts: one record per file (or line, with --lines)"
-    )
-    enrich.add_argument("files", nargs="*", help="text files; '-' or none reads standard input")
-    enrich.add_argument(
-        "--lines", action="store_true", help="one input per line (default: one per file)"
-    )
-    enrich.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        help="a progress bar on standard error (default: when it is a terminal)",
-    )
-    _network_options(enrich, formats=FORMATS)
-    fetch = _command(commands, "fetch", "the records of PMIDs")
-    fetch.add_argument(
-        "ids", nargs="*", help="PMIDs (spaces or commas between); none reads standard input"
-    )
-    _network_options(fetch, formats=FORMATS)
-    convert = _command(commands, "convert", "PMID <-> PMCID <-> DOI, as JSON lines")
-    convert.add_argument(
-        "ids", nargs="*", help="ids (spaces or commas between); none reads standard input"
-    )
-    _network_options(convert, formats=("jsonl",))
-    cache = _command(commands, "cache", "inspect or empty the cache")
-    cache.description = cache_help()
-    cache.add_argument("action", choices=("info", "clear", "prune"), help="see above")
-    cache.add_argument(
-        "--cache", metavar="PATH", help=f"SQLite cache file (default: {default_cache_path()})"
-    )
-    cli_mirror.add_parser(commands)
-    return parser
-
-
 def _interrupted(args: argparse.Namespace) -> int:
     tally: Tally = args.tally
     said = f"pubenrich: interrupted after {tally.done:,} {tally.noun} written"
@@ -421,7 +300,7 @@ def _keeps_cache(args: argparse.Namespace) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     args.tally = Tally()
     setup_logging(verbose=args.verbose, debug=args.debug)
     run = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pubenrich.cli.main import progress_line
+from pubenrich.cli.progress import progress_line
 from pubenrich.services.enricher import Progress
 
 
