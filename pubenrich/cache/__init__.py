@@ -18,6 +18,8 @@ The package holds the policy (:mod:`~pubenrich.cache.policy`: namespaces, TTLs, 
 
 from __future__ import annotations
 
+from pubenrich.cache.layout import LAYOUT_VERSION as LAYOUT_VERSION
+from pubenrich.cache.layout import default_cache_path
 from pubenrich.cache.memory import MemoryCache, NoCache
 from pubenrich.cache.policy import (
     CITATION_TO_PMID,
@@ -32,8 +34,7 @@ from pubenrich.cache.policy import (
     CachePolicy,
 )
 from pubenrich.cache.policy import DAY as DAY
-from pubenrich.cache.sqlite import LAYOUT_VERSION as LAYOUT_VERSION
-from pubenrich.cache.sqlite import SqliteCache, default_cache_path
+from pubenrich.cache.sqlite import SqliteCache
 
 # DAY and LAYOUT_VERSION stay importable from here (as ``X as X``), outside __all__ as before.
 __all__ = [

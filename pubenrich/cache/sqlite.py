@@ -1,8 +1,8 @@
-"""The cache in one SQLite file, shared by threads and processes, and its table layout.
+"""The cache in one SQLite file, shared by threads and processes.
 
-A user's cache outlives versions of pubenrich, so the file carries its layout version and a
-file of an older layout is migrated, one of an unknown layout moved aside, never read wrong.
-A file the user may read but not write (a read-only file or folder) is read, never renamed.
+A file of an unknown layout (see ``cache.layout``) or one that is not SQLite is moved aside,
+never read wrong. A file the user may read but not write (a read-only file or folder) is read,
+never renamed.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import sys
 import tempfile
 import threading
 import time
@@ -19,35 +18,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pubenrich.cache.jsontext import JSONValue, encode
+from pubenrich.cache.layout import LAYOUT_VERSION, UnknownLayout, ensure_layout
 from pubenrich.cache.policy import CacheEntry, CacheInfo, CachePolicy, expiry
 from pubenrich.closing import Closeable
 from pubenrich.errors import CacheError
 
-__all__ = ["LAYOUT_VERSION", "SqliteCache", "chunks", "default_cache_path"]
+__all__ = ["SqliteCache", "chunks"]
 
 # The package's name, not this module's: users configure the logger "pubenrich.cache".
 log = logging.getLogger("pubenrich.cache")
 
 T = TypeVar("T")
 
-LAYOUT_VERSION = 2  # the SQLite table layout, in PRAGMA user_version
 _KEYS_PER_QUERY = 500  # well under SQLite's bound on host parameters
-
-
-def default_cache_path() -> Path:
-    """The user's cache file: ``<user cache dir>/pubenrich/cache.sqlite3``.
-
-    The user cache dir is ``%LOCALAPPDATA%`` on Windows, ``~/Library/Caches`` on macOS, and
-    ``$XDG_CACHE_HOME`` or ``~/.cache`` elsewhere. This reads the environment because the
-    location is the user's, as every program's cache is; no NCBI setting is read here.
-    """
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "pubenrich" / "cache.sqlite3"
 
 
 def chunks(keys: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -55,31 +38,6 @@ def chunks(keys: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     parameters."""
     for start in range(0, len(keys), size):
         yield keys[start : start + size]
-
-
-# A rowid table: a record's JSON (~1 KB) is too big for a WITHOUT ROWID table, whose rows live
-# in the key's b-tree and spill to an overflow page past ~1/20 of a page. Layout 1 was that; on
-# a 10k-record cache this layout reads 2.5 times faster from a file a third the size.
-_TABLE = """
-CREATE TABLE IF NOT EXISTS entries (
-    namespace  TEXT NOT NULL,
-    key        TEXT NOT NULL,
-    version    INTEGER NOT NULL,
-    value      TEXT,
-    stored_at  REAL NOT NULL,
-    expires_at REAL,
-    PRIMARY KEY (namespace, key)
-)"""
-_INDEX = "CREATE INDEX IF NOT EXISTS entries_expiry ON entries (expires_at)"
-# Layout 1 to 2, in one transaction: same columns, new table.
-_FROM_LAYOUT_1 = (
-    "DROP INDEX IF EXISTS entries_expiry",
-    "ALTER TABLE entries RENAME TO entries_layout_1",
-    _TABLE,
-    _INDEX,
-    "INSERT INTO entries SELECT * FROM entries_layout_1",
-    "DROP TABLE entries_layout_1",
-)
 
 
 class SqliteCache(Closeable):
@@ -156,34 +114,11 @@ class SqliteCache(Closeable):
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            layout = conn.execute("PRAGMA user_version").fetchone()[0]
-            if layout == 0:
-                conn.executescript(f"{_TABLE};\n{_INDEX};")  # idempotent: processes may race
-                conn.execute(f"PRAGMA user_version={LAYOUT_VERSION}")
-            elif layout == 1:
-                self._migrate_from_layout_1(conn)
-            elif layout != LAYOUT_VERSION:
-                raise _UnknownLayout(f"cache layout version {layout}, expected {LAYOUT_VERSION}")
-            conn.execute("SELECT 1 FROM entries LIMIT 1").fetchall()
+            ensure_layout(conn, self.path)
         except BaseException:
             conn.close()
             raise
         return conn
-
-    def _migrate_from_layout_1(self, conn: sqlite3.Connection) -> None:
-        """Copy a layout-1 file's entries into the layout-2 table, keeping them all."""
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have migrated while this one waited for the lock.
-            if conn.execute("PRAGMA user_version").fetchone()[0] == 1:
-                for statement in _FROM_LAYOUT_1:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version={LAYOUT_VERSION}")
-                log.info("cache %s: moved its entries to table layout %d", self.path, 2)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.rollback()
-            raise
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -191,7 +126,7 @@ class SqliteCache(Closeable):
             return conn
         try:
             conn = self._connect()
-        except (sqlite3.DatabaseError, _UnknownLayout) as exc:
+        except (sqlite3.DatabaseError, UnknownLayout) as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise CacheError(f"cache {self.path} is locked: {exc}") from exc
             if self._unwritable(exc):
@@ -428,7 +363,3 @@ class SqliteCache(Closeable):
             )
 
         return int(self._run(prune))
-
-
-class _UnknownLayout(Exception):
-    """The file is SQLite but not a cache layout this version reads (internal)."""
