@@ -18,6 +18,19 @@ import attrs
 from pubenrich.formats.medline import read_tags
 from pubenrich.model.citation import AuthorCue, Citation, Cues, Role
 from pubenrich.text.extract import Mention, extract
+from pubenrich.text.listing import (
+    APA_SOURCE,
+    NUMBERED,
+    SOURCE,
+    YEAR,
+    YEAR_SOURCE,
+    authors_apa,
+    authors_vancouver,
+    confidence,
+    initials,
+    listing_cues,
+    tagged_cues,
+)
 from pubenrich.text.normalize import content_words
 from pubenrich.text.reference_line import natural_authors, read_reference
 from pubenrich.text.stopwords import TOPIC_STOP
@@ -44,52 +57,16 @@ _END_HEADINGS = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _BULLET_LINE = re.compile(r"^[ \t]*[-•*][ \t]*\r?$", re.MULTILINE)
-_NUMBERED = re.compile(r"^[ \t]*(?:\[\d{1,4}\]|\d{1,4}[.)])[ \t]+", re.MULTILINE)
 _FLUSH = re.compile(r"^(?=\S)", re.MULTILINE)
 _HANGING = re.compile(r"^[ \t]+\S", re.MULTILINE)
 _BLANK = re.compile(r"\n[ \t]*\r?\n")
 # "Stem Cells Int. 2019." or "...; 2024.": a source that is a year alone, ending the entry.
-_YEAR_SOURCE = re.compile(
-    r"(?<=[.;])[ \t]*(?P<year>(?:19|20)\d\d)(?:[ \t]+[A-Z][a-z]{2}(?:[ \t]+\d{1,2})?)?\.?[ \t]*$"
-)
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-# "2017 Feb;35(2):316-324", "1992;101:1644–55", "2019 Jan 15;2019:5654324", "2021 Apr;58:114-133"
-_SOURCE = re.compile(
-    r"(?P<year>(?:19|20)\d\d)(?:[ \t]+[A-Z][a-z]{2}(?:[ \t]+\d{1,2})?)?[ \t]*;[ \t]*"
-    r"(?P<volume>[\w]{1,12})?(?:\((?P<issue>[^)\s]{1,12})\))?(?::(?P<pages>[A-Za-z]?\d[\w–\-]*))?"
-)
-# APA: "(2008). Title. Journal, 82(1), 150-159."
-_APA_SOURCE = re.compile(
-    r",[ \t]*(?P<volume>\d{1,5})(?:\((?P<issue>[^)\s]{1,12})\))?,"
-    r"[ \t]*(?P<pages>[A-Za-z]?\d[\w–\-]*)"
-)
-_AUTHOR_VANCOUVER = re.compile(
-    r"^(?P<last>[A-Z][\w'’\- ]{0,40}?)[ \t]+(?P<init>[A-Z](?:-?[A-Z]){0,3})$"
-)
 _BYLINE = re.compile(
     r"^[ \t]*(?P<init>(?:[A-Z][a-z]?\.[ \t]?){1,3})[ \t]*(?P<last>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
     r"[ \t]*\r?$",
     re.MULTILINE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]{3,}")
-
-
-def _authors_vancouver(part: str) -> tuple[AuthorCue, ...]:
-    """ "Bone RC, Balk RA, Cerra FB" -> authors; empty when the part is not such a list."""
-    names = [name.strip() for name in part.split(",") if name.strip()]
-    authors: list[AuthorCue] = []
-    for name in names:
-        match = _AUTHOR_VANCOUVER.match(name)
-        if match is None:
-            if authors and len(name.split()) > 2:  # "Payen D Investigators SOiAIP" trails
-                break
-            return ()
-        authors.append(AuthorCue(match.group("last").strip(), match.group("init")))
-    return tuple(authors)
-
-
-def _initials(fore: str) -> str:
-    return "".join(part[0] for part in re.split(r"[\s.\-]+", fore) if part[:1].isalpha())
 
 
 def _authors_last_first(line: str) -> tuple[AuthorCue, ...]:
@@ -101,23 +78,8 @@ def _authors_last_first(line: str) -> tuple[AuthorCue, ...]:
     if not all(name.match(part) for part in parts):
         return ()
     return tuple(
-        AuthorCue(parts[i], _initials(parts[i + 1]), parts[i + 1]) for i in range(0, len(parts), 2)
+        AuthorCue(parts[i], initials(parts[i + 1]), parts[i + 1]) for i in range(0, len(parts), 2)
     )
-
-
-def _authors_apa(part: str) -> tuple[AuthorCue, ...]:
-    """ "Alarcon, M., Abrahams, B. S., & Geschwind, D. H." -> authors."""
-    pairs = re.findall(
-        r"([A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+)?),[ \t]+((?:[A-Z]\.[ \t]?-?){1,4})", part
-    )
-    return tuple(AuthorCue(last, _initials(init)) for last, init in pairs)
-
-
-def _confidence(cues: dict[str, Any]) -> float:
-    weights = {"title": 0.3, "authors": 0.2, "journal": 0.15, "year": 0.15, "volume": 0.1}
-    weights["first_page"] = 0.1
-    score = sum(weight for key, weight in weights.items() if cues.get(key))
-    return round(min(score, 1.0), 2)
 
 
 def _entry_cues(entry: str) -> Cues:
@@ -131,90 +93,7 @@ def _entry_cues(entry: str) -> Cues:
         cues = read_reference(flat, bare_title=False)
         if cues is not None and (cues.authors or cues.journal):
             return cues
-    return _listing_cues(flat)
-
-
-def _listing_cues(entry: str) -> Cues:
-    """Cues of a PubMed listing entry, or of a Vancouver or APA line the style reader missed."""
-    text = " ".join(entry.split())
-    text = re.sub(r"\s*-\s*PubMed\s*$", "", text)
-    text = _NUMBERED.sub("", text, count=1)
-    found: dict[str, Any] = {}
-    source = _SOURCE.search(text) or _YEAR_SOURCE.search(text)
-    if source:
-        found["year"] = int(source.group("year"))
-        for field in ("volume", "issue", "pages"):
-            found[field] = source.groupdict().get(field)
-        before = text[: source.start()].rstrip(" .;")
-        glued = list(re.finditer(r"[.?!](?=[A-Z])", before))  # "...Sepsis.Stem Cells"
-        if glued:
-            found["title"] = before[: glued[-1].start() + 1].strip()
-            found["journal"] = before[glued[-1].end() :].strip()
-        else:
-            sentences = re.split(r"(?<=[.?!])\s+", before)
-            if len(sentences) >= 2:
-                found["journal"] = sentences[-1].rstrip(".")
-                head = sentences[0].rstrip(".")
-                authors = _authors_vancouver(head)
-                if authors:
-                    found["authors"] = authors
-                    found["title"] = " ".join(sentences[1:-1]).strip() or None
-                else:
-                    found["title"] = " ".join(sentences[:-1]).strip()
-    else:
-        year = re.search(r"\(((?:19|20)\d\d)[a-z]?\)", text) or _YEAR.search(text)
-        if year:
-            found["year"] = int(year.group(1) if year.groups() else year.group())
-        authors = _authors_apa(text[: year.start()] if year else text)
-        if authors:
-            found["authors"] = authors
-        if year and authors:
-            rest = text[year.end() :].lstrip(")., ")
-            pieces = re.split(r"(?<=[.?!])\s+", rest)
-            if pieces:
-                found["title"] = pieces[0].rstrip(".") or None
-            if len(pieces) > 1:
-                apa = _APA_SOURCE.search(pieces[1])
-                journal_part = pieces[1][: apa.start()] if apa else pieces[1].split(",")[0]
-                found["journal"] = journal_part.strip(" .,") or None
-                if apa:
-                    found["volume"] = apa.group("volume")
-                    found["issue"] = apa.group("issue")
-                    found["pages"] = apa.group("pages")
-    if found.get("title"):
-        found["title"] = found["title"].rstrip(". ") or None
-    if found.get("pages"):
-        found["first_page"] = re.split(r"[–\-]", found["pages"])[0]
-    return Cues(**found, confidence=_confidence(found))
-
-
-def _tagged_cues(fields: dict[str, list[str]]) -> Cues:
-    """Cues of a MEDLINE or RIS record."""
-
-    def first(*tags: str) -> str | None:
-        return next((fields[tag][0] for tag in tags if fields.get(tag)), None)
-
-    found: dict[str, Any] = {
-        "title": first("TI", "T1"),
-        "journal": first("TA", "JT", "JO", "T2", "JF"),
-        "volume": first("VI", "VL"),
-        "issue": first("IP") or (first("IS") if "TY" in fields else None),
-        "pages": first("PG") or "-".join(filter(None, (first("SP"), first("EP")))) or None,
-    }
-    year = _YEAR.search(first("DP", "PY", "Y1", "DA") or "")
-    found["year"] = int(year.group()) if year else None
-    authors: list[AuthorCue] = []
-    for name in fields.get("FAU") or fields.get("AU") or fields.get("A1") or []:
-        last, _, fore = name.partition(",")
-        if fore:
-            authors.append(AuthorCue(last.strip(), _initials(fore), fore.strip()))
-        elif (vancouver := _AUTHOR_VANCOUVER.match(name.strip())) is not None:
-            authors.append(AuthorCue(vancouver.group("last"), vancouver.group("init")))
-    found["authors"] = tuple(authors)
-    if found["pages"]:
-        found["first_page"] = re.split(r"[–\-]", found["pages"])[0]
-    found = {key: value for key, value in found.items() if value}
-    return Cues(**found, confidence=_confidence(found))
+    return listing_cues(flat)
 
 
 def _ids(mentions: list[Mention]) -> dict[str, str | None]:
@@ -251,8 +130,8 @@ def _split_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
     body = text[start:end]
     if _BULLET_LINE.search(body) or re.search(r"^[ \t]*- ", body, re.MULTILINE):
         cuts = [m.start() for m in re.finditer(r"^[ \t]*-(?:[ \t]|\r?$)", body, re.MULTILINE)]
-    elif len(_NUMBERED.findall(body)) >= 2:
-        cuts = [m.start() for m in _NUMBERED.finditer(body)]
+    elif len(NUMBERED.findall(body)) >= 2:
+        cuts = [m.start() for m in NUMBERED.finditer(body)]
     elif len(_BLANK.findall(body.strip())) >= 1:
         cuts = [0] + [m.end() for m in _BLANK.finditer(body)]
     elif len(_HANGING.findall(body)) >= 1 and len(_FLUSH.findall(body)) >= 2:
@@ -306,7 +185,7 @@ def _page_cues(text: str) -> Cues:
         last = match.group("last")
         fore = re.search(rf"^[ \t]*([A-Z][a-z]+(?:[ \t]+[A-Z][a-z]?\.)*)[ \t]+{last},", text, re.M)
         authors.append(
-            AuthorCue(last, _initials(match.group("init")), fore.group(1) if fore else None)
+            AuthorCue(last, initials(match.group("init")), fore.group(1) if fore else None)
         )
     if authors:
         found["authors"] = tuple(dict.fromkeys(authors))
@@ -321,7 +200,7 @@ def _page_cues(text: str) -> Cues:
     # affiliations and page furniture repeat words that do not.
     prose = [line for line in text.splitlines() if len(line.split()) >= 20]
     found["topic_words"] = _topic_words(" ".join([found["title"] or "", *prose]) or text)
-    return Cues(**found, confidence=_confidence(found))
+    return Cues(**found, confidence=confidence(found))
 
 
 def _has_structure(text: str) -> bool:
@@ -333,18 +212,18 @@ def _has_structure(text: str) -> bool:
 
 def _looks_like_reference(chunk: str) -> bool:
     """A year plus an identifier, a journal source or an author list."""
-    if not _YEAR.search(chunk):
+    if not YEAR.search(chunk):
         return False
     flat = " ".join(chunk.split())
     styled = read_reference(flat, bare_title=False)
     return bool(
         (styled is not None and styled.authors and styled.year)
         or extract(chunk)
-        or _SOURCE.search(flat)
-        or _YEAR_SOURCE.search(flat)
-        or _APA_SOURCE.search(flat)
-        or _authors_apa(flat[:200])
-        or _authors_vancouver(flat.split(". ")[0])
+        or SOURCE.search(flat)
+        or YEAR_SOURCE.search(flat)
+        or APA_SOURCE.search(flat)
+        or authors_apa(flat[:200])
+        or authors_vancouver(flat.split(". ")[0])
     )
 
 
@@ -388,7 +267,7 @@ def read_citations(text: str) -> list[Citation]:
                 "title": _title_line(header),
                 "topic_words": _topic_words(header),
             }
-            cues = Cues(**found, confidence=_confidence(found))
+            cues = Cues(**found, confidence=confidence(found))
             citations.append(_citation("primary", text, (0, head_end), None, cues))
         for index, heading in enumerate(headings):
             name = heading.group(1).lower()
@@ -401,11 +280,11 @@ def read_citations(text: str) -> list[Citation]:
         if citations:
             return citations
     entries = _split_entries(text, 0, len(text))
-    numbered = len(_NUMBERED.findall(text)) >= 2
+    numbered = len(NUMBERED.findall(text)) >= 2
     # In a numbered list each number opens an entry, however little it holds ("Stem Cells Int.
     # 2019."): merged into its neighbour, it would be lost from the output.
     listed = [
-        (numbered and bool(_NUMBERED.match(text, a))) or _looks_like_reference(text[a:b])
+        (numbered and bool(NUMBERED.match(text, a))) or _looks_like_reference(text[a:b])
         for a, b in entries
     ]
     # Entries split by structure (blank lines, indents) may hold some debris; split line by
@@ -418,7 +297,7 @@ def read_citations(text: str) -> list[Citation]:
     mentions = extract(text)
     fields = read_tags(text)
     if fields:
-        cues = _tagged_cues(fields)
+        cues = tagged_cues(fields)
     elif mentions or (len(entries) == 1 and _looks_like_reference(text)):
         # One reference line ("Bone RC, ... Chest. 1992;101:1644-55.") reads as its entry.
         cues = _entry_cues(text)
