@@ -48,33 +48,20 @@ Text decisions (the span always points into the text as given, so ``raw == text[
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from typing import Any, Literal
-from urllib.parse import unquote
 
 import attrs
 
-from pubenrich.errors import InvalidIdentifier
-from pubenrich.model.identifiers import (
-    DOI,
-    DOI_TRAILING_PUNCT,
-    MAX_PMID_DIGITS,
-    PLAIN_DOI,
-    PMCID,
-    PMID,
-    Identifier,
-    unbalanced_closer,
-)
+from pubenrich.model.identifiers import DOI, MAX_PMID_DIGITS, PMCID, PMID, Identifier
+from pubenrich.text.doi_tail import DOI_HEAD, DOI_START, INVIS, ascii_digits, scan_doi
 
 __all__ = ["Kind", "Mention", "extract"]
 
 Kind = Literal["pmid", "pmcid", "doi"]
 
 _KINDS = frozenset(("pmid", "pmcid", "doi"))
-_INVIS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_SP = rf"[\s{_INVIS}]"  # whitespace, including the invisible characters
+_SP = rf"[\s{INVIS}]"  # whitespace, including the invisible characters
 _D = "[0-9\uff10-\uff19]"  # a digit, ASCII or full-width
 _NOT_WORD_BEFORE = r"(?<![0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a_])"
 _NUM_END = r"(?![0-9\uff10-\uff19]|[.,][0-9])"
@@ -88,9 +75,12 @@ _PMID_LABEL = (
 # Between label and number: quotes (JSON), Markdown emphasis, ":", "=", "#", MEDLINE's "- ", a
 # BibTeX "}", up to three HTML tags ("<b>PMID:</b> 1", "<dt>PMID</dt><dd>1") and "&nbsp;".
 _GAP = rf"(?:{_SP}|&nbsp;|&#160;){{0,3}}"
+# Before the number, room for a MEDLINE continuation: a long "CIN - ... PMID:" line wraps and
+# the number follows on the next line after six spaces.
+_GAP_NUM = rf"(?:{_SP}|&nbsp;|&#160;){{0,8}}"
 _PMID_SEP = (
     rf"[\"'*_]{{0,2}}{_GAP}(?:[:#=：]|-(?!{_D}))?[*_]{{0,2}}\}}?"
-    rf"(?:{_GAP}</?[a-z]{{1,10}}(?:\s[^<>]{{0,80}})?>){{0,3}}{_GAP}[\"']?"
+    rf"(?:{_GAP}</?[a-z]{{1,10}}(?:\s[^<>]{{0,80}})?>){{0,3}}{_GAP_NUM}[\"']?"
 )
 _NUM = rf"[0０]{{0,4}}{_D}{{1,8}}{_NUM_END}"  # leading zeros are dropped, not counted
 # A list goes on after "," ";" or "and", but a year there ("PMID: 1, 2019") ends it.
@@ -99,14 +89,14 @@ _PMID_LIST = rf"(?:{_SP}{{0,3}}(?:[,;]|and){_SP}{{0,3}}(?!(?:19|20)\d\d(?!\d)){_
 _PMID_URL = (
     r"(?:(?:pubmed\.ncbi\.nlm\.nih\.gov/|(?:(?<=ncbi\.nlm\.nih\.gov/)|(?<=/entrez/))pubmed/)"
     r"(?:\?term=)?"
-    r"|(?:(?<=europepmc\.org/abstract/)|(?<=europepmc\.org/article/))MED/)"
+    r"|(?:(?<=europepmc\.org/abstract/)|(?<=europepmc\.org/article/))MED/"
+    r"|(?<=info:)pmid/)"  # the info URI of PubMed (OpenURL rft_id, Dublin Core identifiers)
 )
 
 _PMCID_LABEL = (
     rf"{_NOT_WORD_BEFORE}(?:pmc{_SP}?id|pmc(?={_SP}{{0,3}}=)){_SP}{{0,3}}[:#=：]?{_SP}{{0,3}}"
 )
 
-_DOI_HEAD = rf"[1１][0０][.．](?:{_D}{{4,9}}(?:\.\d{{1,9}}){{0,3}}|\d{{3}}(?:\.\d{{1,9}}){{1,3}})"
 # Liberal suffix, bounded so that any input scans in linear time; the tail is trimmed in Python.
 _DOI_TAIL = r"[^\s\"|\\{}^`]{0,400}"
 
@@ -115,48 +105,43 @@ _PATTERN = re.compile(
     rf"|(?P<pmidurl>{_PMID_URL}(?P<pmidurl_n>{_D}{{1,8}})(?![0-9]))"
     rf"|(?P<pmcid>{_PMCID_LABEL}(?:pmc{_SP}?)?(?P<pmcid_n>{_D}{{1,9}})(?![0-9]))"
     rf"|(?P<pmc>{_NOT_WORD_BEFORE}(?:pmc|ＰＭＣ)(?P<pmc_n>{_D}{{1,9}})(?![0-9]))"
-    rf"|(?P<doisp>{_NOT_WORD_BEFORE}doi{_SP}{{0,3}}[:=]?{_SP}{{0,3}}{_DOI_HEAD} ?/ ?(?=\w)"
+    rf"|(?P<pmcsp>{_NOT_WORD_BEFORE}(?-i:PMC)[ \u00a0\u2009\u202f](?P<pmcsp_n>\d{{1,8}})"
+    rf"(?![0-9]|[.,]\d))"
+    rf"|(?P<doisp>{_NOT_WORD_BEFORE}doi{_SP}{{0,3}}[:=]?{_SP}{{0,3}}{DOI_HEAD} ?/ ?(?=\w)"
     rf"{_DOI_TAIL})"
-    rf"|(?P<doi>(?<![0-9.]){_DOI_HEAD}(?:/|\\/|%2[Ff]){_DOI_TAIL})",
+    rf"|(?P<doi>(?<![0-9.]){DOI_HEAD}(?:/|\\/|%2[Ff]){_DOI_TAIL})",
     re.IGNORECASE,
 )
-_DOI_START = re.compile(rf"{_DOI_HEAD}(?:/|\\/|%2[Ff]| ?/ ?)", re.IGNORECASE)
 _DIGITS = re.compile(_D + "+")
-_ANY_DIGIT = re.compile(r"\d")
+# "10.2021/04", "10.2020/21" in prose: a month or season after a year, or a version, not
+# registrant 2021 with the suffix "04". Read as a DOI only after a "doi" label or URL.
+_DATE_LIKE = re.compile(r"10\.(?:19|20)\d\d/\d{1,2}$")
+_DOI_SAID = re.compile(r"doi", re.IGNORECASE)
+# "PMC 1234567" with a space is a PMCID where Wikipedia and reference managers print it: in a
+# citation, next to another identifier's label. Alone in prose "PMC" + number may be anything
+# (a meeting, a unit, a product), and a year after it ("PMC 2023") is never read.
+_PMC_CONTEXT = re.compile(
+    r"(?<![a-z])(?:pmid|pmcid|doi|pubmed|medline|issn|isbn|s2cid|bibcode|jstor|arxiv|oclc"
+    r"|europe\s?pmc|free\s+(?:full[\s-]+)?(?:text|article))(?![a-z])|(?<![0-9.])10\.\d{4,9}/",
+    re.IGNORECASE,
+)
+_PMC_WINDOW = 160
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+# <meta name="citation_pmid" content="1">, in either order of the attributes (HTML meta tags
+# of Highwire Press, Dublin Core and PRISM, which Google Scholar and Zotero read).
+_META = re.compile(r"<meta\s[^<>]{0,600}>", re.IGNORECASE)
+_META_ATTR = re.compile(r"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_META_PMID = frozenset(
+    ("citation_pmid", "citation_pubmed_id", "dc.identifier.pmid", "pmid", "prism.pmid")
+)
+_META_PMCID = frozenset(("citation_pmcid", "dc.identifier.pmcid", "pmcid"))
+_META_NUMBER = re.compile(r"\s*(?:(?:pmid|pmc)\s*:?\s*)?([0-9]{1,9})\s*", re.IGNORECASE)
 
 # Where a DOI candidate stops at the latest: markup and URL parts that never belong to a DOI.
-_DOI_CUT = re.compile(
-    r"</|<(?=[A-Za-z!])|&lt;(?=/|[A-Za-z])|&quot;|&#0?34;|&apos;|&#0?39;|&nbsp;|\]\(|\?|#(?=\w)"
-    r"|\\[/\"nrt]|\$\$|[。，；、（）「」『』【】]|&(?:amp;)?(?=[a-z_][\w.\-]*=)|'(?=[>\s,;\])])|\)\[",
-    re.IGNORECASE,
-)
-_URL_VIEW = re.compile(
-    r"(?:[./](?:pdf|epdf|full|abstract|abs|html?|xml|fulltext|full-text|summary|meta|suppl)"
-    r"|/(?:pdf|epdf|full|abstract|html|fulltext|references|figures|tables|suppinfo|issuetoc|"
-    r"citedby|metrics|info|share|download|view|print|pdfft|full\.pdf)(?:/.*)?)$",
-    re.IGNORECASE,
-)
-# Besides a sentence's punctuation: Markdown emphasis and CJK punctuation end a DOI in text.
-_TRAIL = DOI_TRAILING_PUNCT + "*。，；：、"
-_ENTITY_TAIL = re.compile(r"&(?:gt|lt|amp|quot|apos|#\d{1,5}|#x[0-9a-f]{1,4})?;?$", re.IGNORECASE)
-_NEXT_LINE = re.compile(r"[ \t\u00a0\r]*\n[ \t\u00a0\r]*(?P<tok>[^\s\"|\\{}^`]{1,200})")
-_BRACKET = re.compile(r"[()\[\]]")
-_OPENER = {")": "(", "]": "["}
-_SIMPLE_DOI = re.compile(
-    r"(10\.[0-9]{4,9}(?:\.[0-9]+)*/[\w\-.;:/]*?[A-Za-z0-9_\-])[.,;:]*", re.ASCII
-)
-# A cheap pre-check for _URL_VIEW, run on the lower-cased DOI (IGNORECASE alternations are slow).
-_VIEW_HINT = re.compile(
-    r"[./](?:pdf|epdf|full|abs|htm|xml|summ|meta|suppl|refer|figur|table|suppinfo|issuetoc|cited"
-    r"|metric|info|share|download|view|print)"
-)
 _ANCHORS = tuple(
     re.compile(re.escape(literal))
-    for literal in ("pm", "pub", "doi", "10.", "１０", "ｐｍ", "med/")
+    for literal in ("pm", "pub", "doi", "10.", "１０", "ｐｍ", "med/", "<meta")
 )
-# PDF text writes the hyphen of a DOI as U+2010 or U+2011; DOIs are ASCII.
-_HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011"), "-")
-_INVIS_TABLE = dict.fromkeys(map(ord, _INVIS))
 
 
 @attrs.frozen
@@ -192,120 +177,6 @@ class Mention:
         return attrs.asdict(self)
 
 
-def _ascii_digits(text: str) -> str:
-    return text if text.isascii() else unicodedata.normalize("NFKC", text)
-
-
-def _balanced_strip(raw: str) -> str:
-    """Strip sentence punctuation, unbalanced closers and dangling entities from a DOI's tail."""
-    while raw:
-        entity = _ENTITY_TAIL.search(raw) if "&" in raw[-8:] else None
-        if entity and entity.group().lower() not in ("&gt;", "&gt"):
-            raw = raw[: entity.start()]
-            continue
-        unescaped = html.unescape(raw) if "&" in raw else raw
-        last = unescaped[-1]
-        if last in _INVIS:
-            raw = raw[:-1]
-            continue
-        if unbalanced_closer(unescaped):
-            raw = raw[: -4 if raw.lower().endswith("&gt;") else -1]
-            continue
-        if last in _TRAIL:
-            raw = raw[:-1]
-            continue
-        break
-    return raw
-
-
-def _trim_doi(raw: str) -> str:
-    """Cut a liberal DOI candidate down to the DOI itself (still as written in the text)."""
-    head = _DOI_START.match(raw)
-    cut = _DOI_CUT.search(raw, head.end() if head else 0)
-    if cut:
-        raw = raw[: cut.start()]
-    depth = {"(": 0, "[": 0}
-    for bracket in _BRACKET.finditer(raw):
-        char = bracket.group()
-        opener = _OPENER.get(char, char)
-        depth[opener] += 1 if char == opener else -1
-        if depth[opener] < 0:  # a closer the DOI never opened ends it: "(doi:10.1/x)/S/URI"
-            raw = raw[: bracket.start()]
-            break
-    raw = _balanced_strip(raw)
-    view = _URL_VIEW.search(raw)
-    if view and view.start() > raw.find("/") + 1:
-        raw = _balanced_strip(raw[: view.start()])
-    return raw
-
-
-def _doi_value(raw_doi: str) -> str | None:
-    raw_doi = raw_doi.rstrip("/")  # "https://doi.org/10.1/x/": no DOI ends with a slash
-    if PLAIN_DOI.fullmatch(raw_doi):  # the common case: already trimmed, plain ASCII
-        return raw_doi
-    text = html.unescape(raw_doi).translate(_INVIS_TABLE).translate(_HYPHENS)
-    text = re.sub(r"\s+", "", text).replace("\\/", "/")
-    if re.search(r"%[0-9A-Fa-f]{2}", text):
-        text = unquote(text)
-    text = _ascii_digits(text[:20]) + text[20:]
-    try:
-        return DOI(text).value
-    except InvalidIdentifier:
-        return None
-
-
-def _needs_join(doi_raw: str, tok: str) -> bool:
-    """Whether a line that ends a DOI with '-' or '/' continues with ``tok``."""
-    if not doi_raw or doi_raw[-1] not in "-/":
-        return False
-    if _DOI_START.match(tok) or re.match(r"(?:19|20)\d\d[.,;)]", tok):
-        return False
-    text = html.unescape(doi_raw)
-    unclosed = text.count("<") > text.count(">") or text.count("(") > text.count(")")
-    return unclosed or any(c.isdigit() for c in tok)
-
-
-def _suffix_has_digit(doi: str) -> bool:
-    return _ANY_DIGIT.search(doi, doi.find("/") + 1) is not None
-
-
-def _scan_doi(text: str, raw_end: int, doi_offset: int) -> tuple[int, str | None]:
-    """Trim (and maybe join across a line) a DOI candidate; return its end and value."""
-    simple = _SIMPLE_DOI.fullmatch(text, doi_offset, raw_end)
-    if simple is not None:  # the common case: plain ASCII, at most sentence punctuation after
-        body = simple.group(1)
-        if (
-            body[-1] != "-"
-            and (simple.end(1) == raw_end or _suffix_has_digit(body))
-            and not _VIEW_HINT.search(body.lower())
-        ):
-            return doi_offset + len(body), body
-    candidate = text[doi_offset:raw_end]
-    body = _trim_doi(candidate)
-    end = doi_offset + len(body)
-    if "/" in body and end == raw_end:
-        nxt = _NEXT_LINE.match(text, end)
-        if nxt and not _needs_join(body, nxt.group("tok")) and body.endswith("-"):
-            # A PDF may interleave one stray line of the title before the DOI goes on.
-            nxt = _NEXT_LINE.match(text, nxt.end())
-        if nxt and _needs_join(body, nxt.group("tok")):
-            more = _balanced_strip(_trim_doi("10.1/" + nxt.group("tok"))[5:])
-            if more:
-                end = nxt.start("tok") + len(more)
-                body += more
-    elif "/" in body and candidate == body + "." and not _suffix_has_digit(body):
-        # "10.1016/j." at a line end, "cell.2010.10.016" on the next: a suffix without any
-        # digit is unfinished, so a PDF broke the DOI at its dot.
-        nxt = _NEXT_LINE.match(text, raw_end)
-        tok = nxt.group("tok") if nxt else ""
-        if nxt and _needs_join(body + "-", tok) and tok[:1].isalnum():
-            more = _balanced_strip(_trim_doi("10.1/" + tok)[5:])
-            if more:
-                end = nxt.start("tok") + len(more)
-                body += "." + more
-    return end, _doi_value(body) if "/" in body or "%2" in body.lower() else None
-
-
 def extract(text: str) -> list[Mention]:
     """Find every PMID, PMCID and DOI mention in ``text``, in text order.
 
@@ -324,6 +195,9 @@ def extract(text: str) -> list[Mention]:
     for anchor in _anchors(text):
         if anchor < pos:
             continue
+        if text[anchor] == "<":
+            pos = _read_meta(found, text, anchor)
+            continue
         match = _PATTERN.match(text, anchor)
         if match is None:
             continue
@@ -340,10 +214,17 @@ def extract(text: str) -> list[Mention]:
             _add(found, text, "pmid", match.group("pmidurl_n"), (start, end))
         elif group in ("pmcid", "pmc"):
             _add(found, text, "pmcid", "PMC" + match.group(group + "_n"), (start, end))
+        elif group == "pmcsp":
+            if _pmc_in_citation(text, match):
+                _add(found, text, "pmcid", "PMC" + match.group("pmcsp_n"), (start, end))
+            else:
+                pos = start + 3
         else:
-            doi_offset = _DOI_START.search(text, start, end) if group == "doisp" else None
+            doi_offset = DOI_START.search(text, start, end) if group == "doisp" else None
             offset = doi_offset.start() if doi_offset else start
-            new_end, value = _scan_doi(text, end, offset)
+            new_end, value = scan_doi(text, end, offset)
+            if value is not None and _DATE_LIKE.match(value) and group == "doi":
+                value = value if _DOI_SAID.search(text, max(0, start - 20), start) else None
             if value is not None:
                 found.append(Mention("doi", value, text[start:new_end], start, new_end))
             # Rescan inside a trimmed candidate: a second DOI may sit there ("](https://...").
@@ -370,8 +251,46 @@ def _anchors(text: str) -> list[int]:
 def _add(found: list[Mention], text: str, kind: Kind, digits: str, span: tuple[int, int]) -> None:
     """Append a PMID or PMCID mention when its number is valid (``digits`` keeps any "PMC")."""
     start, end = span
-    number = _ascii_digits(digits if kind == "pmid" else digits[3:]).lstrip("0")
+    number = ascii_digits(digits if kind == "pmid" else digits[3:]).lstrip("0")
     if not number or (kind == "pmid" and len(number) > MAX_PMID_DIGITS):
         return
     value = number if kind == "pmid" else "PMC" + number
     found.append(Mention(kind, value, text[start:end], start, end))
+
+
+def _pmc_in_citation(text: str, match: re.Match[str]) -> bool:
+    """Whether "PMC 123" stands in a citation: another identifier's label is near."""
+    if _YEAR.fullmatch(match.group("pmcsp_n")):
+        return False
+    before = max(0, match.start() - _PMC_WINDOW)
+    return (
+        _PMC_CONTEXT.search(text, before, match.start()) is not None
+        or _PMC_CONTEXT.search(text, match.end(), match.end() + _PMC_WINDOW) is not None
+    )
+
+
+def _read_meta(found: list[Mention], text: str, start: int) -> int:
+    """Read a PMID or PMCID from an HTML meta tag at ``start``; return where to scan on.
+
+    Other tags (``citation_doi``, ``dc.identifier`` with ``doi:`` or ``info:pmid/``) are left
+    to the ordinary scan of their content.
+    """
+    tag = _META.match(text, start)
+    if tag is None:
+        return start + 1
+    attributes = {
+        name.lower(): next(value for value in values if value is not None)
+        for name, *values in _META_ATTR.findall(tag.group())
+    }
+    name = attributes.get("name", attributes.get("property", "")).lower()
+    scheme = attributes.get("scheme", "").lower()
+    number = _META_NUMBER.fullmatch(attributes.get("content", ""))
+    if number is None:
+        return start + 1
+    if name in _META_PMID or (name == "dc.identifier" and scheme in ("pmid", "pubmed")):
+        _add(found, text, "pmid", number.group(1), tag.span())
+    elif name in _META_PMCID or (name == "dc.identifier" and scheme in ("pmc", "pmcid")):
+        _add(found, text, "pmcid", "PMC" + number.group(1), tag.span())
+    else:
+        return start + 1
+    return tag.end()
