@@ -71,6 +71,12 @@ _VIEW_HINT = re.compile(
     r"[./](?:pdf|epdf|full|abs|htm|xml|summ|meta|suppl|refer|figur|table|suppinfo|issuetoc|cited"
     r"|metric|info|share|download|view|print)|^10\.1101/"
 )
+# A reference list's links glued to the DOI: "10.1/x-123.[PMC free article]", "...(PubMed)".
+_NOTE = re.compile(
+    r"[.,;]?[\[(](?:PubMed|PMC free article|Free full text|Full text|Google Scholar|CrossRef"
+    r"|Medline|Web of Science|Scopus|Abstract|Link|Article)[\])]$",
+    re.IGNORECASE,
+)
 _CAP_END = re.compile(r"[A-Z][a-z]*$")
 _ANY_DIGIT = re.compile(r"\d")
 # PDF text writes the hyphen of a DOI as U+2010 or U+2011; DOIs are ASCII.
@@ -149,6 +155,9 @@ def _cut_glued(raw: str) -> str:
     preprint = _PREPRINT.match(raw)
     if preprint:
         return preprint.group()
+    note = _NOTE.search(raw) if raw[-1:] in ")]" else None
+    if note:
+        raw = _balanced_strip(raw[: note.start()])
     glued = _GLUED.search(raw) if _CAP_END.search(raw) else None
     if glued and glued.start() > raw.find("/") + 2:
         return _balanced_strip(raw[: glued.start()])

@@ -135,7 +135,7 @@ _META_PMID = frozenset(
     ("citation_pmid", "citation_pubmed_id", "dc.identifier.pmid", "pmid", "prism.pmid")
 )
 _META_PMCID = frozenset(("citation_pmcid", "dc.identifier.pmcid", "pmcid"))
-_META_NUMBER = re.compile(r"\s*(?:(?:pmid|pmc)\s*:?\s*)?([0-9]{1,9})\s*", re.IGNORECASE)
+_META_NUMBER = re.compile(r"\s*(?:(?:pmid|pmc)\s*:?\s*)?0*([0-9]{1,9})\s*", re.IGNORECASE)
 
 # Where a DOI candidate stops at the latest: markup and URL parts that never belong to a DOI.
 _ANCHORS = tuple(
@@ -279,7 +279,7 @@ def _read_meta(found: list[Mention], text: str, start: int) -> int:
     if tag is None:
         return start + 1
     attributes = {
-        name.lower(): next(value for value in values if value is not None)
+        name.lower(): "".join(values)  # one of the three quoting forms matched
         for name, *values in _META_ATTR.findall(tag.group())
     }
     name = attributes.get("name", attributes.get("property", "")).lower()
