@@ -62,9 +62,10 @@ _ENTITY_TAIL = re.compile(r"&(?:gt|lt|amp|quot|apos|#\d{1,5}|#x[0-9a-f]{1,4})?;?
 _NEXT_LINE = re.compile(r"[ \t\u00a0\r]*\n[ \t\u00a0\r]*(?P<tok>[^\s\"|\\{}^`]{1,200})")
 _BRACKET = re.compile(r"[()\[\]]")
 _OPENER = {")": "(", "]": "["}
-_SIMPLE_DOI = re.compile(
-    r"(10\.[0-9]{4,9}(?:\.[0-9]+)*/[\w\-.;:/]*?[A-Za-z0-9_\-])[.,;:]*", re.ASCII
-)
+# A DOI in the plain ASCII that needs no decoding (a subset of PLAIN_DOI; a registrant of four
+# or more digits is never an IPv4 octet), maybe with sentence punctuation after it.
+_SIMPLE_DOI = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/[\w\-.;:/]*", re.ASCII)
+_SIMPLE_END = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 # A cheap pre-check for the cuts above, run on the lower-cased DOI (IGNORECASE alternations are
 # slow): a view, a preprint version, a capitalised or heading word at the end.
 _VIEW_HINT = re.compile(
@@ -226,14 +227,16 @@ def scan_doi(text: str, raw_end: int, doi_offset: int) -> tuple[int, str | None]
     """
     simple = _SIMPLE_DOI.fullmatch(text, doi_offset, raw_end)
     if simple is not None:  # the common case: plain ASCII, at most sentence punctuation after
-        body = simple.group(1)
+        body = simple.group().rstrip(".,;:")
+        last = body[-1]
         if (
-            body[-1] != "-"
-            and (simple.end(1) == raw_end or _suffix_has_digit(body))
+            last in _SIMPLE_END
+            and last != "-"
+            and (len(body) == raw_end - doi_offset or _suffix_has_digit(body))
             and not _VIEW_HINT.search(body.lower())
-            and not _CAP_END.search(body)
+            and not (last.isalpha() and _CAP_END.search(body))
         ):
-            return doi_offset + len(body), _doi_value(body)
+            return doi_offset + len(body), body
     candidate = text[doi_offset:raw_end]
     body = _trim_doi(candidate)
     end, body = _join_next_line(text, body, doi_offset + len(body), raw_end, candidate)

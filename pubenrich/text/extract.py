@@ -54,7 +54,7 @@ from typing import Any, Literal
 import attrs
 
 from pubenrich.model.identifiers import DOI, MAX_PMID_DIGITS, PMCID, PMID, Identifier
-from pubenrich.text.doi_tail import DOI_HEAD, DOI_START, INVIS, ascii_digits, scan_doi
+from pubenrich.text.doi_tail import DOI_HEAD, INVIS, ascii_digits, scan_doi
 
 __all__ = ["Kind", "Mention", "extract"]
 
@@ -100,6 +100,11 @@ _PMCID_LABEL = (
 # Liberal suffix, bounded so that any input scans in linear time; the tail is trimmed in Python.
 _DOI_TAIL = r"[^\s\"|\\{}^`]{0,400}"
 
+_DOISP = (
+    rf"(?P<doisp>{_NOT_WORD_BEFORE}doi{_SP}{{0,3}}[:=]?{_SP}{{0,3}}"
+    rf"(?P<doisp_at>){DOI_HEAD} ?/ ?(?=\w){_DOI_TAIL})"
+)
+_BARE_DOI = rf"(?P<doi>(?<![0-9.]){DOI_HEAD}(?:/|\\/|%2[Ff]){_DOI_TAIL})"
 _PATTERN = re.compile(
     rf"(?P<pmid>{_PMID_LABEL}{_PMID_SEP}(?P<pmid_n>{_NUM}){_PMID_LIST}{{0,20}})"
     rf"|(?P<pmidurl>{_PMID_URL}(?P<pmidurl_n>{_D}{{1,8}})(?![0-9]))"
@@ -107,12 +112,25 @@ _PATTERN = re.compile(
     rf"|(?P<pmc>{_NOT_WORD_BEFORE}(?:pmc|ＰＭＣ)(?P<pmc_n>{_D}{{1,9}})(?![0-9]))"
     rf"|(?P<pmcsp>{_NOT_WORD_BEFORE}(?-i:PMC)[ \u00a0\u2009\u202f](?P<pmcsp_n>\d{{1,8}})"
     rf"(?![0-9]|[.,]\d))"
-    rf"|(?P<doisp>{_NOT_WORD_BEFORE}doi{_SP}{{0,3}}[:=]?{_SP}{{0,3}}{DOI_HEAD} ?/ ?(?=\w)"
-    rf"{_DOI_TAIL})"
-    rf"|(?P<doi>(?<![0-9.]){DOI_HEAD}(?:/|\\/|%2[Ff]){_DOI_TAIL})",
+    rf"|{_DOISP}|{_BARE_DOI}",
     re.IGNORECASE,
 )
+# An anchor's first character says which branches can match there: "doi" starts only the
+# labelled DOI, "10." only the bare one, so those anchors try one branch instead of all.
+_BY_FIRST = {
+    first: re.compile(branch, re.IGNORECASE)
+    for firsts, branch in (("dD", _DOISP), ("1１", _BARE_DOI))
+    for first in firsts
+}
 _DIGITS = re.compile(_D + "+")
+# The forms a reference list prints most ("PMID: 1", "PMCID: PMC1", "PMC1"), matched by a small
+# pattern before the full one. It only accepts what the full pattern reads the same way: no
+# leading zero, no list after the number (those go to the full pattern).
+_FAST_PM = re.compile(
+    rf"{_NOT_WORD_BEFORE}(?:(?:PMID|pmid):? ?(?P<n>[1-9][0-9]{{0,7}})"
+    rf"|PMCID: ?(?:PMC)?(?P<c>[1-9][0-9]{{0,8}})|PMC(?P<p>[1-9][0-9]{{0,8}})){_NUM_END}"
+    rf"(?!{_SP}{{0,3}}(?:[,;]|(?i:and)){_SP}{{0,3}}{_D})"
+)
 # "10.2021/04", "10.2020/21" in prose: a month or season after a year, or a version, not
 # registrant 2021 with the suffix "04". Read as a DOI only after a "doi" label or URL.
 _DATE_LIKE = re.compile(r"10\.(?:19|20)\d\d/\d{1,2}$")
@@ -142,6 +160,10 @@ _ANCHORS = tuple(
     re.compile(re.escape(literal))
     for literal in ("pm", "pub", "doi", "10.", "１０", "ｐｍ", "med/", "<meta")
 )
+
+
+_NEW = object.__new__
+_SET = object.__setattr__
 
 
 @attrs.frozen
@@ -195,10 +217,19 @@ def extract(text: str) -> list[Mention]:
     for anchor in _anchors(text):
         if anchor < pos:
             continue
-        if text[anchor] == "<":
+        char = text[anchor]
+        if char == "<":
             pos = _read_meta(found, text, anchor)
             continue
-        match = _PATTERN.match(text, anchor)
+        fast = _FAST_PM.match(text, anchor) if char in "Pp" else None
+        if fast is not None:
+            pos = fast.end()
+            number = fast.group("n")
+            kind: Kind = "pmid" if number else "pmcid"
+            value = number or "PMC" + (fast.group("c") or fast.group("p"))
+            found.append(_mention(kind, value, text[anchor:pos], anchor, pos))
+            continue
+        match = _BY_FIRST.get(char, _PATTERN).match(text, anchor)
         if match is None:
             continue
         group = match.lastgroup
@@ -220,16 +251,30 @@ def extract(text: str) -> list[Mention]:
             else:
                 pos = start + 3
         else:
-            doi_offset = DOI_START.search(text, start, end) if group == "doisp" else None
-            offset = doi_offset.start() if doi_offset else start
+            offset = match.start("doisp_at") if group == "doisp" else start
             new_end, value = scan_doi(text, end, offset)
             if value is not None and _DATE_LIKE.match(value) and group == "doi":
                 value = value if _DOI_SAID.search(text, max(0, start - 20), start) else None
             if value is not None:
-                found.append(Mention("doi", value, text[start:new_end], start, new_end))
+                found.append(_mention("doi", value, text[start:new_end], start, new_end))
             # Rescan inside a trimmed candidate: a second DOI may sit there ("](https://...").
             pos = max(new_end, offset + 8)
     return found
+
+
+def _mention(kind: Kind, value: str, raw: str, start: int, end: int) -> Mention:
+    """A Mention built without running its validators, for values this module has checked.
+
+    Validation costs as much as the rest of the work on a reference list; the fields here come
+    from patterns that admit only valid kinds and spans.
+    """
+    mention = _NEW(Mention)
+    _SET(mention, "kind", kind)
+    _SET(mention, "value", value)
+    _SET(mention, "raw", raw)
+    _SET(mention, "start", start)
+    _SET(mention, "end", end)
+    return mention
 
 
 def _anchors(text: str) -> list[int]:
@@ -255,7 +300,7 @@ def _add(found: list[Mention], text: str, kind: Kind, digits: str, span: tuple[i
     if not number or (kind == "pmid" and len(number) > MAX_PMID_DIGITS):
         return
     value = number if kind == "pmid" else "PMC" + number
-    found.append(Mention(kind, value, text[start:end], start, end))
+    found.append(_mention(kind, value, text[start:end], start, end))
 
 
 def _pmc_in_citation(text: str, match: re.Match[str]) -> bool:
