@@ -34,7 +34,9 @@ DOI_START = re.compile(rf"{DOI_HEAD}(?:/|\\/|%2[Ff]| ?/ ?)", re.IGNORECASE)
 # Where a DOI candidate stops at the latest: markup and URL parts that never belong to a DOI.
 _DOI_CUT = re.compile(
     r"</|<(?=[A-Za-z!])|&lt;(?=/|[A-Za-z])|&quot;|&#0?34;|&apos;|&#0?39;|&nbsp;|\]\(|\?|#(?=\w)"
-    r"|\\[/\"nrt]|\$\$|[。，；、（）「」『』【】]|&(?:amp;)?(?=[a-z_][\w.\-]*=)|'(?=[>\s,;\])])|\)\[",
+    r"|\\[/\"nrt]|\$\$|[。，；、（）「」『』【】]|&(?:amp;)?(?=[a-z_][\w.\-]*=)|'(?=[>\s,;\])])|\)\["
+    # A PubMed label glued to the DOI by a copy: "10.1/x.2020.001PMID: 1", "...001.PMCID:".
+    r"|(?<=[0-9a-z.)])(?-i:PMC?ID)(?![a-z])",
     re.IGNORECASE,
 )
 _URL_VIEW = re.compile(
@@ -51,10 +53,14 @@ _PREPRINT = re.compile(r"10\.1101/(?:\d{4}\.\d\d\.\d\d\.)?\d{6,8}(?=v\d{1,3}(?:[
 # Only the words that pages print next to a DOI are cut, and only where the case changes at a
 # digit or a lower-case letter: any other capitalised end may be the DOI's own ("10.1/0Abcd").
 _GLUED = re.compile(
-    r"(?:(?<=[0-9a-z])(?:Abstract|Background|Introduction|Keywords|Summary|Objectives?|Methods"
-    r"|Results|Conclusions?|Received|Accepted|Published|Copyright|Citation|Download|View"
-    r"|Article|Author|Funding|Highlights|PMID|PMCID|Free|Full|Open|Epub|Erratum)"
-    r"|(?<=[0-9])(?:ABSTRACT|BACKGROUND|INTRODUCTION|KEYWORDS|SUMMARY|PMID|PMCID))$"
+    r"(?:(?<=[0-9a-z.)])(?:Abstract|Background|Introduction|Keywords|Summary|Objectives?"
+    r"|Methods|Results|Conclusions?|Discussion|Purpose|Aims?|Context|Design|Findings"
+    r"|Received|Accepted|Published|Copyright|Citations?|Cited|Cite|Download|View|Share"
+    r"|Metrics|Article|Authors?|Affiliations?|Correspondence|Funding|Highlights|Figures?"
+    r"|Tables?|References|Supplementary|Free|Full|Open|Epub|Erratum|Google|Scholar"
+    r"|CrossRef|Crossref|PubMed|Medline|MEDLINE|Scopus|Volume|Issue|Pages|Available|Online"
+    r"|License|Licence|Rights|Permissions|Journal|Similar|Related|Links?)"
+    r"|(?<=[0-9.])(?:ABSTRACT|BACKGROUND|INTRODUCTION|KEYWORDS|SUMMARY))$"
 )
 # Besides a sentence's punctuation: Markdown emphasis and CJK punctuation end a DOI in text.
 _TRAIL = DOI_TRAILING_PUNCT + "*。，；：、"
@@ -235,6 +241,7 @@ def scan_doi(text: str, raw_end: int, doi_offset: int) -> tuple[int, str | None]
             and (len(body) == raw_end - doi_offset or _suffix_has_digit(body))
             and not _VIEW_HINT.search(body.lower())
             and not (last.isalpha() and _CAP_END.search(body))
+            and "PM" not in body  # maybe a glued "PMID:" (see _DOI_CUT)
         ):
             return doi_offset + len(body), body
     candidate = text[doi_offset:raw_end]

@@ -65,21 +65,24 @@ _SP = rf"[\s{INVIS}]"  # whitespace, including the invisible characters
 _D = "[0-9\uff10-\uff19]"  # a digit, ASCII or full-width
 _NOT_WORD_BEFORE = r"(?<![0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a_])"
 _NUM_END = r"(?![0-9\uff10-\uff19]|[.,][0-9])"
+# A PubMed label may follow a digit directly where a web copy glued it to the DOI before it
+# ("10.1/x.001PMID: 1"); upper case only, so that no word that merely ends in "pm" counts.
+_LABEL_BEFORE = rf"(?:{_NOT_WORD_BEFORE}|(?<=[0-9])(?=(?-i:PM)))"
 
 # PMID labels. "PubMed" alone is no label (a database name in prose), "PubMed ID" and
 # "PubMed PMID" are.
 _PMID_LABEL = (
-    rf"{_NOT_WORD_BEFORE}(?:pub{_SP}?med{_SP}{{0,3}})?(?:pmids?|pub{_SP}?med{_SP}?ids?"
+    rf"{_LABEL_BEFORE}(?:pub{_SP}?med{_SP}{{0,3}})?(?:pmids?|pub{_SP}?med{_SP}?ids?"
     rf"|pub{_SP}?med(?={_SP}{{0,3}}:)|ＰＭＩＤ)"
 )
 # Between label and number: quotes (JSON), Markdown emphasis, ":", "=", "#", MEDLINE's "- ", a
-# BibTeX "}", up to three HTML tags ("<b>PMID:</b> 1", "<dt>PMID</dt><dd>1") and "&nbsp;".
+# BibTeX "{" or "}", up to three HTML tags ("<b>PMID:</b> 1", "<dt>PMID</dt><dd>1") and "&nbsp;".
 _GAP = rf"(?:{_SP}|&nbsp;|&#160;){{0,3}}"
 # Before the number, room for a MEDLINE continuation: a long "CIN - ... PMID:" line wraps and
 # the number follows on the next line after six spaces.
 _GAP_NUM = rf"(?:{_SP}|&nbsp;|&#160;){{0,8}}"
 _PMID_SEP = (
-    rf"[\"'*_]{{0,2}}{_GAP}(?:[:#=：]|-(?!{_D}))?[*_]{{0,2}}\}}?"
+    rf"[\"'*_]{{0,2}}{_GAP}(?:[:#=：]|-(?!{_D}))?[*_]{{0,2}}(?:{_GAP}[{{}}])?"
     rf"(?:{_GAP}</?[a-z]{{1,10}}(?:\s[^<>]{{0,80}})?>){{0,3}}{_GAP_NUM}[\"']?"
 )
 _NUM = rf"[0０]{{0,4}}{_D}{{1,8}}{_NUM_END}"  # leading zeros are dropped, not counted
@@ -94,7 +97,7 @@ _PMID_URL = (
 )
 
 _PMCID_LABEL = (
-    rf"{_NOT_WORD_BEFORE}(?:pmc{_SP}?id|pmc(?={_SP}{{0,3}}=)){_SP}{{0,3}}[:#=：]?{_SP}{{0,3}}"
+    rf"{_LABEL_BEFORE}(?:pmc{_SP}?id|pmc(?={_SP}{{0,3}}=)){_SP}{{0,3}}[:#=：]?{_SP}{{0,3}}\{{?"
 )
 
 # Liberal suffix, bounded so that any input scans in linear time; the tail is trimmed in Python.
@@ -112,6 +115,13 @@ _PATTERN = re.compile(
     rf"|(?P<pmc>{_NOT_WORD_BEFORE}(?:pmc|ＰＭＣ)(?P<pmc_n>{_D}{{1,9}})(?![0-9]))"
     rf"|(?P<pmcsp>{_NOT_WORD_BEFORE}(?-i:PMC)[ \u00a0\u2009\u202f](?P<pmcsp_n>\d{{1,8}})"
     rf"(?![0-9]|[.,]\d))"
+    # XML that types its content: PubMed's <PMID Version="1">, <ArticleId IdType="pubmed">,
+    # JATS <pub-id pub-id-type="pmid">, <article-id pub-id-type="pmc">.
+    rf"|(?P<pmidtag>(?<=<)pmid(?:\s[^<>]{{0,80}})?>{_SP}{{0,3}}(?P<pmidtag_n>{_NUM}){_SP}{{0,3}}<)"
+    rf"|(?P<typed>(?:(?<=type=\")|(?<=type='))(?:pubmed|pmid)[\"'](?:\s[^<>]{{0,80}})?>"
+    rf"{_SP}{{0,3}}(?P<typed_n>{_NUM}){_SP}{{0,3}}<)"
+    rf"|(?P<typedpmc>(?:(?<=type=\")|(?<=type='))pmc(?:id)?[\"'](?:\s[^<>]{{0,80}})?>"
+    rf"{_SP}{{0,3}}(?:pmc)?(?P<typedpmc_n>\d{{1,9}}){_SP}{{0,3}}<)"
     rf"|{_DOISP}|{_BARE_DOI}",
     re.IGNORECASE,
 )
@@ -133,7 +143,7 @@ _FAST_PM = re.compile(
 )
 # "10.2021/04", "10.2020/21" in prose: a month or season after a year, or a version, not
 # registrant 2021 with the suffix "04". Read as a DOI only after a "doi" label or URL.
-_DATE_LIKE = re.compile(r"10\.(?:19|20)\d\d/\d{1,2}$")
+_DATE_LIKE = re.compile(r"10\.(?:19|20)\d\d/(?:\d{1,2}|(?:19|20)\d\d)$")
 _DOI_SAID = re.compile(r"doi", re.IGNORECASE)
 # "PMC 1234567" with a space is a PMCID where Wikipedia and reference managers print it: in a
 # citation, next to another identifier's label. Alone in prose "PMC" + number may be anything
@@ -241,9 +251,9 @@ def extract(text: str) -> list[Mention]:
             for index, num in enumerate(_DIGITS.finditer(text, match.start("pmid_n"), end)):
                 first = start if index == 0 else num.start()
                 _add(found, text, "pmid", num.group(), (first, num.end()))
-        elif group == "pmidurl":
-            _add(found, text, "pmid", match.group("pmidurl_n"), (start, end))
-        elif group in ("pmcid", "pmc"):
+        elif group in ("pmidurl", "pmidtag", "typed"):
+            _add(found, text, "pmid", match.group(group + "_n"), (start, end))
+        elif group in ("pmcid", "pmc", "typedpmc"):
             _add(found, text, "pmcid", "PMC" + match.group(group + "_n"), (start, end))
         elif group == "pmcsp":
             if _pmc_in_citation(text, match):

@@ -34,6 +34,7 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("season", "the 10.2020/21 season", []),
     ("version-date-labelled", "doi: 10.2021/04", [(D, "10.2021/04")]),
     ("numeric-suffix-kept", "10.5555/12345", [(D, "10.5555/12345")]),
+    ("season-years", "valid 10.2019/2020 only", []),
     ("handbook-short-suffix", "see 10.1000/1 for the handbook", [(D, "10.1000/1")]),
     # --- "PMC 1234567" with a space, in a citation
     (
@@ -101,8 +102,22 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     (
         "glued-pmid",
         "doi:10.5555/x.43PMID: 99000008",
-        [(D, "10.5555/x.43")],
+        [(D, "10.5555/x.43"), (P, "99000008")],
     ),
+    (
+        "glued-pmid-after-dot",
+        "doi: 10.5555/j.x.2020.01.001.PMID: 99000025",
+        [(D, "10.5555/j.x.2020.01.001"), (P, "99000025")],
+    ),
+    (
+        "glued-pmid-url",
+        "https://doi.org/10.5555/x.2020.01.001PMID:99000026",
+        [(D, "10.5555/x.2020.01.001"), (P, "99000026")],
+    ),
+    ("glued-pmcid", "doi:10.5555/x.44PMCID: PMC9000026", [(D, "10.5555/x.44"), (C, "PMC9000026")]),
+    ("glued-scholar", "doi:10.5555/x.45Google Scholar", [(D, "10.5555/x.45")]),
+    ("glued-epub", "doi: 10.5555/x.46.Epub 2020 Jan 1", [(D, "10.5555/x.46")]),
+    ("lowercase-pm-not-label", "the 5pmid: 99000027 shift", []),
     ("capital-suffix-kept", "doi:10.5555/0Abcd", [(D, "10.5555/0Abcd")]),
     (
         "sici-capital-end-kept",
@@ -155,6 +170,27 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
         "openurl-info-pmid",
         "rft_id=info:pmid/99000018&rft_id=info:doi/10.5555/ou.1",
         [(P, "99000018"), (D, "10.5555/ou.1")],
+    ),
+    # --- XML elements that type their content (PubMed XML, JATS)
+    ("xml-pmid", '<PMID Version="1">99000028</PMID>', [(P, "99000028")]),
+    (
+        "xml-articleid",
+        '<ArticleId IdType="pubmed">99000029</ArticleId><ArticleId IdType="pmc">PMC9000029'
+        "</ArticleId>",
+        [(P, "99000029"), (C, "PMC9000029")],
+    ),
+    (
+        "jats-pub-id",
+        "<pub-id pub-id-type='pmid'>99000030</pub-id> <article-id pub-id-type=\"pmc\">9000030<",
+        [(P, "99000030"), (C, "PMC9000030")],
+    ),
+    ("xml-other-type", '<ArticleId IdType="pii">99000031</ArticleId>', []),
+    ("xml-pmid-text-after", '<PMID Version="1">99000032 and more</PMID>', []),
+    # --- BibTeX fields in braces
+    (
+        "bibtex-braces",
+        "@article{x, pmid = {99000033}, pmcid = {9000033}, doi = {10.5555/bib.1}}",
+        [(P, "99000033"), (C, "PMC9000033"), (D, "10.5555/bib.1")],
     ),
     # --- MEDLINE (.nbib) comment and correction lines
     (
