@@ -67,6 +67,7 @@ _TRAIL = DOI_TRAILING_PUNCT + "*。，；：、"
 _ENTITY_TAIL = re.compile(r"&(?:gt|lt|amp|quot|apos|#\d{1,5}|#x[0-9a-f]{1,4})?;?$", re.IGNORECASE)
 _NEXT_LINE = re.compile(r"[ \t\u00a0\r]*\n[ \t\u00a0\r]*(?P<tok>[^\s\"|\\{}^`]{1,200})")
 _BRACKET = re.compile(r"[()\[\]]")
+_OPEN_NOTE = re.compile(r"\[|(?<=[.,;])\(")
 _OPENER = {")": "(", "]": "["}
 # A DOI in the plain ASCII that needs no decoding (a subset of PLAIN_DOI; a registrant of four
 # or more digits is never an IPv4 octet), maybe with sentence punctuation after it.
@@ -124,6 +125,9 @@ def _cut_brackets(raw: str) -> str:
     ``(doi:10.1/x)/S/URI``: the ``)`` ends the DOI. ``10.1/x-123.[PMC free article]``: a ``[``
     that stays open, or a ``(`` that stays open after a sentence's ``.``, starts a note.
     """
+    if ")" not in raw and "]" not in raw:  # no closer: every opener stays open
+        note = _OPEN_NOTE.search(raw)
+        return raw[: note.start()] if note else raw
     depth = {"(": 0, "[": 0}
     opened: list[int] = []
     for bracket in _BRACKET.finditer(raw):

@@ -1,33 +1,48 @@
 """Find every PMID, PMCID and DOI mentioned in raw text.
 
 ``extract(text)`` first finds anchors by a few literal searches in the lower-cased text (``pm``,
-``pub``, ``doi``, ``10.``, ``med/`` and their full-width forms), which run at memory speed, then
-tries one compiled, combined regular expression at each anchor. All its quantifiers are bounded,
-so the work is linear in the length of the text and no input backtracks catastrophically. A
-little Python runs per candidate only (trim a DOI's tail, join a DOI broken across a line,
-validate), never per character.
+``pub``, ``doi``, ``10.``, ``med/``, ``<meta`` and full-width forms), which run at memory speed,
+then tries a compiled regular expression at each anchor: a small one for the forms reference
+lists print most (``PMID: 1``, ``PMC1``), else the branches that can start with the anchor's
+first character. All quantifiers are bounded, so the work is linear in the length of the text
+and no input backtracks catastrophically. A little Python runs per candidate only (trim a DOI's
+tail in ``text.doi_tail``, join a DOI broken across a line, validate), never per character.
 
-What counts as a mention:
+What counts as a mention (the rules follow the formats' specifications: NCBI's PMID and PMCID,
+the DOI Handbook's ``10.`` + registrant + ``/`` + suffix, Crossref's advice on DOIs in text):
 
 - PMID only with context that says so: a label (``PMID: 1``, ``PMID:1``, ``PMID 1``, ``PMID- 1``,
   ``PubMed PMID: 1``, ``PubMed ID: 1``, ``PubMed: 1``, ``pmid=1``, ``|pmid=1``, ``"pmid": "1"``,
-  ``**PMID:** 1``, ``<b>PMID:</b> 1``, ``PMID:&nbsp;1``) or a PubMed URL
-  (``pubmed.ncbi.nlm.nih.gov/1/``, ``ncbi.nlm.nih.gov/pubmed/1``, ``?term=1``, Europe PMC
-  ``/MED/1``). A bare number is never a PMID, so phone numbers, postcodes, years, page ranges,
-  ISSNs, journal ids and grant numbers yield nothing. A label may carry a list (``PMIDs: 1, 2 and
-  3``) that a year ends. Leading zeros are dropped; zero and numbers of 9+ digits are no PMID.
+  ``pmid = {1}``, ``**PMID:** 1``, ``<b>PMID:</b> 1``, ``PMID:&nbsp;1``, a MEDLINE line that
+  wraps after ``PMID:``), a PubMed URL (``pubmed.ncbi.nlm.nih.gov/1/``,
+  ``ncbi.nlm.nih.gov/pubmed/1``, ``?term=1``, Europe PMC ``/MED/1``, ``info:pmid/1``), an HTML
+  meta tag (``citation_pmid``, ``dc.identifier`` with ``scheme="pmid"``) or an XML element that
+  types its content (``<PMID Version="1">``, ``IdType="pubmed"``, ``pub-id-type="pmid"``). A
+  bare number is never a PMID, so phone numbers, postcodes, years, page ranges, ISSNs, journal
+  ids and grant numbers yield nothing. A label may carry a list (``PMIDs: 1, 2 and 3``) that a
+  year ends. Leading zeros are dropped; zero and numbers of 9+ digits are no PMID. An upper-case
+  label may follow a digit (a web copy glues it to the DOI before it: ``...001PMID: 1``).
 - PMCID: ``PMC`` + digits as a word (``PMC123``, ``pmc123``, PMC article URLs), ``PMCID: PMC123``,
-  ``PMC ID: PMC123``, ``PMCID: 123`` and the Wikipedia field ``pmc=123`` (the number only).
-  ``PMC 123`` (with a space) is read only after a ``PMCID`` label: in free text it is too weak.
+  ``PMC ID: PMC123``, ``PMCID: 123``, ``pmcid = {123}``, the Wikipedia field ``pmc=123``,
+  ``citation_pmcid`` and XML typed ``pmc``. ``PMC 123`` with one space (as Wikipedia and
+  reference managers print it) counts after a ``PMCID`` label or in a citation, that is with
+  another identifier's label within 160 characters (``PMID``, ``doi``, ``ISSN``...); never with
+  a year (``PMC 2023``) or alone in prose.
 - DOI: ``10.`` + registrant (4 to 9 digits, or 3 digits with a subdivision) + ``/`` + suffix,
   bare or after ``doi:``/``DOI``/``doi =`` (also ``DOI: 10.1002 / pd.354``), inside any URL
-  (doi.org, dx.doi.org, publisher ``/doi/`` paths, ``info:doi/``), percent-encoded, JavaScript-
-  escaped (``10.1021\\/x``), in HTML attributes, BibTeX, wikitext and Markdown. A DOI is not
-  read right after a digit or a dot (``25.10.2015/2137303`` is a date path). The tail is trimmed:
-  sentence punctuation (also CJK), unbalanced closing brackets, ``</tag``, ``](``, a query
-  string (``?``, ``&key=``), a fragment (``#word``), ``$$`` delimiters and a file or view suffix
-  of a URL (``.pdf``, ``/abstract``); a trailing ``/`` is dropped. Balanced parentheses stay
-  (``10.1016/S0140-6736(20)30183-5``).
+  (doi.org, dx.doi.org, publisher ``/doi/`` paths, ``info:doi/``), percent-encoded (also doubled,
+  ``%%3C``, or applied twice, ``%253C``), JavaScript-escaped (``10.1021\\/x``), in HTML
+  attributes, BibTeX, wikitext and Markdown. A DOI is not read right after a digit or a dot
+  (``25.10.2015/2137303`` is a date path); an IPv4 address with a mask or path
+  (``10.244.0.0/16``) is no DOI, nor, without a ``doi`` label, a year and a month, season or
+  year (``10.2021/04``, ``10.2019/2020``). The tail is trimmed: sentence punctuation (also CJK),
+  unbalanced closing brackets, an opening ``[`` (or ``(`` after a full stop) that stays open,
+  ``</tag``, ``](``, a query string (``?``, ``&key=``), a fragment (``#word``), ``$$``
+  delimiters, a file or view suffix of a URL (``.pdf``, ``/abstract``, ``.full.pdf``), the
+  version bioRxiv and medRxiv add (``10.1101/2023.05.06.539700v3``), a reference list's glued
+  link (``[PubMed]``, ``(PMC free article)``), a page heading or label a web copy glued on
+  (``Abstract``, ``Google Scholar``, ``PMID:``); a trailing ``/`` is dropped. Balanced
+  parentheses stay (``10.1016/S0140-6736(20)30183-5``).
 - A DOI broken by a PDF at a line end is joined with the next line's first token when that
   token continues it: after ``-`` or ``/`` (the token holds a digit, or a ``<``/``(`` is open;
   one stray interleaved line is skipped), or after ``.`` when the suffix so far has no digit
