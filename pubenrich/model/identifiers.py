@@ -54,11 +54,11 @@ PLAIN_DOI = re.compile(rf"{DOI_REGISTRANT}/[!-$'-\[\]-~]+")
 # Sentence punctuation after a DOI ends the sentence, not the DOI.
 DOI_TRAILING_PUNCT = ".,;:!?'\"»”’"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
-# "10.244.0.0/16" is an IPv4 network (a Kubernetes pod range), not registrant 244.0.0: every
-# DOI registrant code has at least four digits or is a short one that is subdivided, and an
-# address of four parts of 0-255 is read as the address.
+# "10.244.0.0/16" is an IPv4 network (a Kubernetes pod range), not registrant 244.0.0: DOI
+# registrant codes have four or more digits, or are short and subdivided; a short one whose
+# parts are all 0-255 ("10.244.0.0/16", the shorthand "10.100.0/24") is read as an address.
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
-_IPV4_PREFIX = re.compile(rf"10\.{_OCTET}\.{_OCTET}\.{_OCTET}/")
+_IPV4_PREFIX = re.compile(rf"10\.{_OCTET}(?:\.{_OCTET}){{1,2}}/")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 # Some documentation doubles "%" to escape it ("%%3C" in R docs for "%3C"), and a URL may be
 # encoded twice ("%253C"): decoding stops when nothing changes or after a few rounds.

@@ -156,9 +156,9 @@ _FAST_PM = re.compile(
     rf"|PMCID: ?(?:PMC)?(?P<c>[1-9][0-9]{{0,8}})|PMC(?P<p>[1-9][0-9]{{0,8}})){_NUM_END}"
     rf"(?!{_SP}{{0,3}}(?:[,;]|(?i:and)){_SP}{{0,3}}{_D})"
 )
-# "10.2021/04", "10.2020/21" in prose: a month or season after a year, or a version, not
-# registrant 2021 with the suffix "04". Read as a DOI only after a "doi" label or URL.
-_DATE_LIKE = re.compile(r"10\.(?:19|20)\d\d/(?:\d{1,2}|(?:19|20)\d\d)$")
+# "10.2021/04", "10.2020/21", "10.2021/04/05" in prose: a date, season or version after a
+# year, not registrant 2021 with the suffix "04". Read as a DOI only after a "doi" label or URL.
+_DATE_LIKE = re.compile(r"10\.(?:19|20)\d\d/(?:\d{1,2}|(?:19|20)\d\d)(?:[/.\-]\d{1,4})*$")
 _DOI_SAID = re.compile(r"doi", re.IGNORECASE)
 # "PMC 1234567" with a space is a PMCID where Wikipedia and reference managers print it: in a
 # citation, next to another identifier's label. Alone in prose "PMC" + number may be anything

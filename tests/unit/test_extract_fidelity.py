@@ -24,6 +24,7 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("cidr-flannel", 'net-conf.json: {"Network": "10.244.0.0/16"}', []),
     ("cidr-three-digit", "route add 10.100.0.0/16 via 10.100.0.1", []),
     ("ip-mask", "inet 10.1.2.3/24 brd 10.1.2.255", []),
+    ("cidr-shorthand", "allow 10.100.0/24 and 10.200.1/24", []),
     ("ip-url", "open http://10.0.0.12/admin/login", []),
     ("ip-broadcast", "allow 10.255.255.255/32;", []),
     ("ip-beside-doi", "host 10.0.0.1/8 and doi:10.5555/net.1", [(D, "10.5555/net.1")]),
@@ -35,6 +36,8 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("version-date-labelled", "doi: 10.2021/04", [(D, "10.2021/04")]),
     ("numeric-suffix-kept", "10.5555/12345", [(D, "10.5555/12345")]),
     ("season-years", "valid 10.2019/2020 only", []),
+    ("date-slashes", "logged on 10.2021/04/05 at noon", []),
+    ("date-url-labelled", "https://doi.org/10.2021/04", [(D, "10.2021/04")]),
     ("handbook-short-suffix", "see 10.1000/1 for the handbook", [(D, "10.1000/1")]),
     # --- "PMC 1234567" with a space, in a citation
     (
