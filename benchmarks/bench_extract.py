@@ -64,6 +64,7 @@ def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best is kept)")
+    parser.add_argument("--reference-only", action="store_true", help="skip the adversarial texts")
     args = parser.parse_args()
     mb = 1_000_000
     text = reference_text(4 * mb)
@@ -73,6 +74,8 @@ def main() -> None:
         f"reference list  {len(text) / mb:5.1f} MB  {seconds:7.3f} s  "
         f"{len(text) / mb / seconds:7.1f} MB/s  ({count} mentions)"
     )
+    if args.reference_only:
+        return
     print("adversarial (time should double with size):")
     for kind in _ADVERSARIAL:
         cells = []

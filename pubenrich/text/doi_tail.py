@@ -85,6 +85,8 @@ _NOTE = re.compile(
     r"|Medline|Web of Science|Scopus|Abstract|Link|Article)[\])]$",
     re.IGNORECASE,
 )
+# The first letters of those views, one character class: most DOIs fail it at once.
+_VIEW_FIRST = re.compile(r"[./][pefahxsmrticdvPEFAHXSMRTICDV]|^10\.1101/")
 _CAP_END = re.compile(r"[A-Z][a-z]*$")
 _ANY_DIGIT = re.compile(r"\d")
 # PDF text writes the hyphen of a DOI as U+2010 or U+2011; DOIs are ASCII.
@@ -243,7 +245,7 @@ def scan_doi(text: str, raw_end: int, doi_offset: int) -> tuple[int, str | None]
             last in _SIMPLE_END
             and last != "-"
             and (len(body) == raw_end - doi_offset or _suffix_has_digit(body))
-            and not _VIEW_HINT.search(body.lower())
+            and not (_VIEW_FIRST.search(body) and _VIEW_HINT.search(body.lower()))
             and not (last.isalpha() and _CAP_END.search(body))
             and "PM" not in body  # maybe a glued "PMID:" (see _DOI_CUT)
         ):

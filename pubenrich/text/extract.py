@@ -156,6 +156,16 @@ _FAST_PM = re.compile(
     rf"|PMCID: ?(?:PMC)?(?P<c>[1-9][0-9]{{0,8}})|PMC(?P<p>[1-9][0-9]{{0,8}})){_NUM_END}"
     rf"(?!{_SP}{{0,3}}(?:[,;]|(?i:and)){_SP}{{0,3}}{_D})"
 )
+# Likewise the plain DOI ("doi: 10.1/x.1", "10.1/x.1"): ASCII, ending in a digit, then at most
+# sentence punctuation and a space. Nothing the tail trimming cuts can end in a digit or lacks
+# a "/" after the suffix starts, so this reads the same DOI; bioRxiv's prefix (versions) and
+# a glued "PMID" go to the full path.
+_FAST_DOI = re.compile(
+    rf"(?:{_NOT_WORD_BEFORE}(?:doi|DOI):? ?|(?<![0-9.])(?=10\.))"
+    r"(?P<body>10\.(?!1101/)[0-9]{4,9}(?:\.[0-9]+)*/(?=\w)[A-Za-z0-9._\-]{0,380}[0-9])"
+    r"(?=[.,;:]*(?:[\s\"|\\{}^`]|$))",
+    re.ASCII,
+)
 # "10.2021/04", "10.2020/21", "10.2021/04/05" in prose: a date, season or version after a
 # year, not registrant 2021 with the suffix "04". Read as a DOI only after a "doi" label or URL.
 _DATE_LIKE = re.compile(r"10\.(?:19|20)\d\d/(?:\d{1,2}|(?:19|20)\d\d)(?:[/.\-]\d{1,4})*$")
@@ -182,9 +192,9 @@ _META_NUMBER = re.compile(r"\s*(?:(?:pmid|pmc)\s*:?\s*)?0*([0-9]{1,9})\s*", re.I
 
 # Where a DOI candidate stops at the latest: markup and URL parts that never belong to a DOI.
 _ANCHORS = tuple(
-    re.compile(re.escape(literal))
-    for literal in ("pm", "pub", "doi", "10.", "１０", "ｐｍ", "med/", "<meta")
+    re.compile(re.escape(literal)) for literal in ("pm", "pub", "doi", "10.", "med/", "<meta")
 )
+_WIDE_ANCHORS = tuple(re.compile(literal) for literal in ("１０", "ｐｍ"))  # full-width forms
 
 
 _NEW = object.__new__
@@ -254,6 +264,11 @@ def extract(text: str) -> list[Mention]:
             value = number or "PMC" + (fast.group("c") or fast.group("p"))
             found.append(_mention(kind, value, text[anchor:pos], anchor, pos))
             continue
+        fast = _FAST_DOI.match(text, anchor) if char in "dD1" else None
+        if fast is not None and _fast_doi_ok(fast.group("body"), char):
+            pos = fast.end()
+            found.append(_mention("doi", fast.group("body"), text[anchor:pos], anchor, pos))
+            continue
         match = _BY_FIRST.get(char, _PATTERN).match(text, anchor)
         if match is None:
             continue
@@ -287,6 +302,11 @@ def extract(text: str) -> list[Mention]:
     return found
 
 
+def _fast_doi_ok(body: str, first: str) -> bool:
+    """Whether a DOI that _FAST_DOI read needs none of the full path's checks."""
+    return "PM" not in body and (first != "1" or not _DATE_LIKE.match(body))
+
+
 def _mention(kind: Kind, value: str, raw: str, start: int, end: int) -> Mention:
     """A Mention built without running its validators, for values this module has checked.
 
@@ -312,7 +332,7 @@ def _anchors(text: str) -> list[int]:
     if len(lowered) != len(text):  # U+0130 lower-cases to two characters; keep offsets true
         lowered = text.replace("\u0130", "I").lower()
     found: list[int] = []  # the literals cannot start at one offset: no duplicates
-    for literal in _ANCHORS:
+    for literal in _ANCHORS if text.isascii() else _ANCHORS + _WIDE_ANCHORS:
         found.extend(map(re.Match.start, literal.finditer(lowered)))
     found.sort()
     return found
