@@ -247,6 +247,11 @@ def extract(text: str) -> list[Mention]:
     """
     if not isinstance(text, str):
         raise TypeError("extract() takes a str")
+    return _extract(text, fast=True)
+
+
+def _extract(text: str, *, fast: bool) -> list[Mention]:
+    """The scan; ``fast=False`` skips the small patterns (tests check both read alike)."""
     found: list[Mention] = []
     pos = 0
     for anchor in _anchors(text):
@@ -256,50 +261,53 @@ def extract(text: str) -> list[Mention]:
         if char == "<":
             pos = _read_meta(found, text, anchor)
             continue
-        fast = _FAST_PM.match(text, anchor) if char in "Pp" else None
-        if fast is not None:
-            pos = fast.end()
-            number = fast.group("n")
+        short = _FAST_PM.match(text, anchor) if fast and char in "Pp" else None
+        if short is not None:
+            pos = short.end()
+            number = short.group("n")
             kind: Kind = "pmid" if number else "pmcid"
-            value = number or "PMC" + (fast.group("c") or fast.group("p"))
+            value = number or "PMC" + (short.group("c") or short.group("p"))
             found.append(_mention(kind, value, text[anchor:pos], anchor, pos))
             continue
-        fast = _FAST_DOI.match(text, anchor) if char in "dD1" else None
-        if fast is not None and _fast_doi_ok(fast.group("body"), char):
-            pos = fast.end()
-            found.append(_mention("doi", fast.group("body"), text[anchor:pos], anchor, pos))
+        short = _FAST_DOI.match(text, anchor) if fast and char in "dD1" else None
+        if short is not None and _fast_doi_ok(short.group("body"), char):
+            pos = short.end()
+            found.append(_mention("doi", short.group("body"), text[anchor:pos], anchor, pos))
             continue
         match = _BY_FIRST.get(char, _PATTERN).match(text, anchor)
-        if match is None:
-            continue
-        group = match.lastgroup
-        start, end = match.span()
-        pos = end
-        if group == "pmid" and match.end("pmid_n") == end:  # one number, no list
-            _add(found, text, "pmid", match.group("pmid_n"), (start, end))
-        elif group == "pmid":
-            for index, num in enumerate(_DIGITS.finditer(text, match.start("pmid_n"), end)):
-                first = start if index == 0 else num.start()
-                _add(found, text, "pmid", num.group(), (first, num.end()))
-        elif group in ("pmidurl", "pmidtag", "typed"):
-            _add(found, text, "pmid", match.group(group + "_n"), (start, end))
-        elif group in ("pmcid", "pmc", "typedpmc"):
-            _add(found, text, "pmcid", "PMC" + match.group(group + "_n"), (start, end))
-        elif group == "pmcsp":
-            if _pmc_in_citation(text, match):
-                _add(found, text, "pmcid", "PMC" + match.group("pmcsp_n"), (start, end))
-            else:
-                pos = start + 3
-        else:
-            offset = match.start("doisp_at") if group == "doisp" else start
-            new_end, value = scan_doi(text, end, offset)
-            if value is not None and _DATE_LIKE.match(value) and group == "doi":
-                value = value if _DOI_SAID.search(text, max(0, start - 20), start) else None
-            if value is not None:
-                found.append(_mention("doi", value, text[start:new_end], start, new_end))
-            # Rescan inside a trimmed candidate: a second DOI may sit there ("](https://...").
-            pos = max(new_end, offset + 8)
+        if match is not None:
+            pos = _read_match(found, text, match)
     return found
+
+
+def _read_match(found: list[Mention], text: str, match: re.Match[str]) -> int:
+    """Add the mentions of one match of the full pattern; return where to scan on."""
+    group = match.lastgroup
+    start, end = match.span()
+    if group == "pmid" and match.end("pmid_n") == end:  # one number, no list
+        _add(found, text, "pmid", match.group("pmid_n"), (start, end))
+    elif group == "pmid":
+        for index, num in enumerate(_DIGITS.finditer(text, match.start("pmid_n"), end)):
+            first = start if index == 0 else num.start()
+            _add(found, text, "pmid", num.group(), (first, num.end()))
+    elif group in ("pmidurl", "pmidtag", "typed"):
+        _add(found, text, "pmid", match.group(f"{group}_n"), (start, end))
+    elif group in ("pmcid", "pmc", "typedpmc"):
+        _add(found, text, "pmcid", "PMC" + match.group(f"{group}_n"), (start, end))
+    elif group == "pmcsp":
+        if not _pmc_in_citation(text, match):
+            return start + 3
+        _add(found, text, "pmcid", "PMC" + match.group("pmcsp_n"), (start, end))
+    else:
+        offset = match.start("doisp_at") if group == "doisp" else start
+        new_end, value = scan_doi(text, end, offset)
+        if value is not None and _DATE_LIKE.match(value) and group == "doi":
+            value = value if _DOI_SAID.search(text, max(0, start - 20), start) else None
+        if value is not None:
+            found.append(_mention("doi", value, text[start:new_end], start, new_end))
+        # Rescan inside a trimmed candidate: a second DOI may sit there ("](https://...").
+        return max(new_end, offset + 8)
+    return end
 
 
 def _fast_doi_ok(body: str, first: str) -> bool:
