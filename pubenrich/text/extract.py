@@ -70,6 +70,7 @@ import attrs
 
 from pubenrich.model.identifiers import DOI, MAX_PMID_DIGITS, PMCID, PMID, Identifier
 from pubenrich.text.doi_tail import DOI_HEAD, INVIS, ascii_digits, scan_doi
+from pubenrich.text.meta_tags import read_meta_tag
 
 __all__ = ["Kind", "Mention", "extract"]
 
@@ -168,7 +169,13 @@ _FAST_DOI = re.compile(
 )
 # "10.2021/04", "10.2020/21", "10.2021/04/05" in prose: a date, season or version after a
 # year, not registrant 2021 with the suffix "04". Read as a DOI only after a "doi" label or URL.
-_DATE_LIKE = re.compile(r"10\.(?:19|20)\d\d/(?:\d{1,2}|(?:19|20)\d\d)(?:[/.\-]\d{1,4})*$")
+# A rate in prose ("10.5000/mm3", "10.2500/min") is a number and a unit: no DOI suffix is a bare
+# unit of measure. Both rules hold for bare candidates only.
+_NOT_BARE_DOI = re.compile(
+    r"10\.(?:(?:19|20)\d\d/(?:\d{1,2}|(?:19|20)\d\d)(?:[/.\-]\d{1,4})*"
+    r"|\d+/(?:[µμu]?[lLgm]|[mdµμu]?[lL]|mm[23]?|cm[23]?|m[23]|k?g|mg|ng|mmol|mol|min|s|sec|h|hr"
+    r"|hours?|days?|d|wk|weeks?|months?|yr|years?|kb|bp|cells?|patients?|persons?|people))$"
+)
 _DOI_SAID = re.compile(r"doi", re.IGNORECASE)
 # "PMC 1234567" with a space is a PMCID where Wikipedia and reference managers print it: in a
 # citation, next to another identifier's label. Alone in prose "PMC" + number may be anything
@@ -180,15 +187,6 @@ _PMC_CONTEXT = re.compile(
 )
 _PMC_WINDOW = 160
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
-# <meta name="citation_pmid" content="1">, in either order of the attributes (HTML meta tags
-# of Highwire Press, Dublin Core and PRISM, which Google Scholar and Zotero read).
-_META = re.compile(r"<meta\s[^<>]{0,600}>", re.IGNORECASE)
-_META_ATTR = re.compile(r"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_META_PMID = frozenset(
-    ("citation_pmid", "citation_pubmed_id", "dc.identifier.pmid", "pmid", "prism.pmid")
-)
-_META_PMCID = frozenset(("citation_pmcid", "dc.identifier.pmcid", "pmcid"))
-_META_NUMBER = re.compile(r"\s*(?:(?:pmid|pmc)\s*:?\s*)?0*([0-9]{1,9})\s*", re.IGNORECASE)
 
 # Where a DOI candidate stops at the latest: markup and URL parts that never belong to a DOI.
 _ANCHORS = tuple(
@@ -301,7 +299,7 @@ def _read_match(found: list[Mention], text: str, match: re.Match[str]) -> int:
     else:
         offset = match.start("doisp_at") if group == "doisp" else start
         new_end, value = scan_doi(text, end, offset)
-        if value is not None and _DATE_LIKE.match(value) and group == "doi":
+        if value is not None and _NOT_BARE_DOI.match(value) and group == "doi":
             value = value if _DOI_SAID.search(text, max(0, start - 20), start) else None
         if value is not None:
             found.append(_mention("doi", value, text[start:new_end], start, new_end))
@@ -312,7 +310,7 @@ def _read_match(found: list[Mention], text: str, match: re.Match[str]) -> int:
 
 def _fast_doi_ok(body: str, first: str) -> bool:
     """Whether a DOI that _FAST_DOI read needs none of the full path's checks."""
-    return "PM" not in body and (first != "1" or not _DATE_LIKE.match(body))
+    return "PM" not in body and (first != "1" or not _NOT_BARE_DOI.match(body))
 
 
 def _mention(kind: Kind, value: str, raw: str, start: int, end: int) -> Mention:
@@ -368,27 +366,10 @@ def _pmc_in_citation(text: str, match: re.Match[str]) -> bool:
 
 
 def _read_meta(found: list[Mention], text: str, start: int) -> int:
-    """Read a PMID or PMCID from an HTML meta tag at ``start``; return where to scan on.
-
-    Other tags (``citation_doi``, ``dc.identifier`` with ``doi:`` or ``info:pmid/``) are left
-    to the ordinary scan of their content.
-    """
-    tag = _META.match(text, start)
-    if tag is None:
+    """Add the PMID or PMCID of an HTML meta tag at ``start``; return where to scan on."""
+    meta = read_meta_tag(text, start)
+    if meta is None:
         return start + 1
-    attributes = {
-        name.lower(): "".join(values)  # one of the three quoting forms matched
-        for name, *values in _META_ATTR.findall(tag.group())
-    }
-    name = attributes.get("name", attributes.get("property", "")).lower()
-    scheme = attributes.get("scheme", "").lower()
-    number = _META_NUMBER.fullmatch(attributes.get("content", ""))
-    if number is None:
-        return start + 1
-    if name in _META_PMID or (name == "dc.identifier" and scheme in ("pmid", "pubmed")):
-        _add(found, text, "pmid", number.group(1), tag.span())
-    elif name in _META_PMCID or (name == "dc.identifier" and scheme in ("pmc", "pmcid")):
-        _add(found, text, "pmcid", "PMC" + number.group(1), tag.span())
-    else:
-        return start + 1
-    return tag.end()
+    kind, digits, (tag_start, tag_end) = meta
+    _add(found, text, kind, digits, (tag_start, tag_end))
+    return tag_end

@@ -228,6 +228,8 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("prose-numbers", "Call +1 (555) 010-2000 on 10.04.2021 at 10.30; 10.5 mg/kg twice daily.", []),
     ("prose-ratio", "the ratio was 10.12/34 of cases and 10.5/1 of controls", []),
     ("prose-pmc-word", "PMC, PubMed and MEDLINE were searched in 2020/21.", []),
+    ("rate-units", "WBC 10.5000/mm3 and 10.2500/min; infusion 10.1234/h", []),
+    ("rate-labelled", "doi:10.5555/min", [(D, "10.5555/min")]),
     ("config-yaml", "podSubnet: 10.85.0.0/16\nserviceSubnet: 10.96.0.0/12", []),
 ]
 
