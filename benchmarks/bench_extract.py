@@ -1,8 +1,10 @@
 """Throughput of pubenrich.text.extract: MB/s on reference-list-like text and on adversarial text.
 
-Run: ``python benchmarks/bench_extract.py``. The reference-list text (~4 MB) should read at
-40 MB/s or more; the adversarial texts (runs of ``10.``, ``PMC``, ``(``, digits, ``doi:``,
-``PMID``) at 1, 2, 4 and 8 MB should take time proportional to their size (linear, no blow-up).
+Run: ``python benchmarks/bench_extract.py`` (``--reference-only`` for the first figure). The
+reference-list text (~4 MB) should read at 60 MB/s or more (on a loaded machine, alternate runs
+with the version you compare against); the adversarial texts (runs of ``10.``, ``PMC``, ``(``,
+digits, ``doi:``, ``PMID``) at 1, 2, 4 and 8 MB should take time proportional to their size
+(linear, no blow-up).
 All text is synthetic (test DOI prefix 10.5555/, PMIDs 99000001+).
 """
 
