@@ -129,7 +129,7 @@ _PATTERN = re.compile(
     rf"|(?P<pmidurl>{_PMID_URL}(?P<pmidurl_n>{_D}{{1,8}})(?![0-9]))"
     rf"|(?P<pmcid>{_PMCID_LABEL}(?:pmc{_SP}?)?(?P<pmcid_n>{_D}{{1,9}})(?![0-9]))"
     rf"|(?P<pmc>{_NOT_WORD_BEFORE}(?:pmc|ＰＭＣ)(?P<pmc_n>{_D}{{1,9}})(?![0-9]))"
-    rf"|(?P<pmcsp>{_NOT_WORD_BEFORE}(?-i:PMC)[ \u00a0\u2009\u202f](?P<pmcsp_n>\d{{1,8}})"
+    rf"|(?P<pmcsp>{_NOT_WORD_BEFORE}(?-i:PMC)[ \u00a0\u2009\u202f](?P<pmcsp_n>\d{{4,8}})"
     rf"(?![0-9]|[.,]\d))"
     # XML that types its content: PubMed's <PMID Version="1">, <ArticleId IdType="pubmed">,
     # JATS <pub-id pub-id-type="pmid">, <article-id pub-id-type="pmc">.
@@ -179,7 +179,8 @@ _NOT_BARE_DOI = re.compile(
 _DOI_SAID = re.compile(r"doi", re.IGNORECASE)
 # "PMC 1234567" with a space is a PMCID where Wikipedia and reference managers print it: in a
 # citation, next to another identifier's label. Alone in prose "PMC" + number may be anything
-# (a meeting, a unit, a product), and a year after it ("PMC 2023") is never read.
+# (a meeting, a unit, a product); a year after it ("PMC 2023") or a short number ("PMC 10 mg")
+# is never read.
 _PMC_CONTEXT = re.compile(
     r"(?<![a-z])(?:pmid|pmcid|doi|pubmed|medline|issn|isbn|s2cid|bibcode|jstor|arxiv|oclc"
     r"|europe\s?pmc|free\s+(?:full[\s-]+)?(?:text|article))(?![a-z])|(?<![0-9.])10\.\d{4,9}/",

@@ -66,6 +66,7 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("pmc-space-prose", "The PMC 1234567 lot shipped on Monday.", []),
     ("pmc-space-year", "At PMC 2023 in Boston (doi:10.5555/conf.1)", [(D, "10.5555/conf.1")]),
     ("pmc-space-meeting", "PMC 12 met twice; no article", []),
+    ("pmc-space-dose", "PMC 10 mg daily (doi:10.5555/dose.1)", [(D, "10.5555/dose.1")]),
     ("pmc-space-decimal", "PMC 1.5 mg with PMID context", []),
     ("pmc-two-spaces", "PMC  9000007 PMID 99000007", [(P, "99000007")]),
     # --- bioRxiv and medRxiv URLs: the version and view are no part of the DOI
