@@ -18,7 +18,7 @@ import attrs
 
 from pubenrich.errors import InvalidIdentifier
 
-__all__ = ["DOI", "PMCID", "PMID", "Identifier", "parse_identifier"]
+__all__ = ["DOI", "PMCID", "PMID", "Identifier", "decode_percent", "parse_identifier"]
 
 MAX_PMID_DIGITS = 8
 
@@ -54,6 +54,15 @@ PLAIN_DOI = re.compile(rf"{DOI_REGISTRANT}/[!-$'-\[\]-~]+")
 # Sentence punctuation after a DOI ends the sentence, not the DOI.
 DOI_TRAILING_PUNCT = ".,;:!?'\"»”’"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+# "10.244.0.0/16" is an IPv4 network (a Kubernetes pod range), not registrant 244.0.0: DOI
+# registrant codes have four or more digits, or are short and subdivided; a short one whose
+# parts are all 0-255 ("10.244.0.0/16", the shorthand "10.100.0/24") is read as an address.
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
+_IPV4_PREFIX = re.compile(rf"10\.{_OCTET}(?:\.{_OCTET}){{1,2}}/")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+# Some documentation doubles "%" to escape it ("%%3C" in R docs for "%3C"), and a URL may be
+# encoded twice ("%253C"): decoding stops when nothing changes or after a few rounds.
+_DOUBLED_PERCENT = re.compile(r"%(?:%|25)(?=[0-9A-Fa-f]{2})")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
@@ -120,21 +129,45 @@ def unbalanced_closer(doi: str) -> bool:
     return opener is not None and doi.count(opener) < doi.count(doi[-1])
 
 
+def network_prefix(doi: str) -> bool:
+    """Whether ``doi`` starts with an IPv4 address and a mask or path: ``10.0.0.1/24``."""
+    return _IPV4_PREFIX.match(doi) is not None
+
+
+def decode_percent(text: str) -> str:
+    """Percent-decode ``text``, also when the escapes were doubled or encoded twice."""
+    for _ in range(3):
+        if not _PERCENT.search(text):
+            break
+        decoded = unquote(_DOUBLED_PERCENT.sub("%", text))
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
 def _normalize_doi(value: object) -> str:
     if isinstance(value, DOI):
         return value.value
-    if type(value) is str and PLAIN_DOI.fullmatch(value) and strip_doi_tail(value) == value:
+    if (
+        type(value) is str
+        and PLAIN_DOI.fullmatch(value)
+        and strip_doi_tail(value) == value
+        and not network_prefix(value)
+    ):
         return value  # already normalized: nothing to unescape, decode or trim
     if not isinstance(value, str):
         raise InvalidIdentifier("doi", value, "expected a str")
     text = _clean(html.unescape(value))
     was_url = "/" in text[:30] and "doi.org/" in text[:30].lower()
     text = _DOI_PREFIX.sub("", text).strip()
-    if was_url or re.search(r"%[0-9A-Fa-f]{2}", text):
-        text = unquote(text)
+    if was_url or _PERCENT.search(text):
+        text = decode_percent(text)
     text = strip_doi_tail(text)
     if not _DOI_SHAPE.match(text):
         raise InvalidIdentifier("doi", value, "a DOI is '10.' + registrant + '/' + suffix")
+    if network_prefix(text):
+        raise InvalidIdentifier("doi", value, "an IPv4 address with a mask or path, not a DOI")
     return text
 
 

@@ -1,33 +1,48 @@
 """Find every PMID, PMCID and DOI mentioned in raw text.
 
 ``extract(text)`` first finds anchors by a few literal searches in the lower-cased text (``pm``,
-``pub``, ``doi``, ``10.``, ``med/`` and their full-width forms), which run at memory speed, then
-tries one compiled, combined regular expression at each anchor. All its quantifiers are bounded,
-so the work is linear in the length of the text and no input backtracks catastrophically. A
-little Python runs per candidate only (trim a DOI's tail, join a DOI broken across a line,
-validate), never per character.
+``pub``, ``doi``, ``10.``, ``med/``, ``<meta`` and full-width forms), which run at memory speed,
+then tries a compiled regular expression at each anchor: a small one for the forms reference
+lists print most (``PMID: 1``, ``PMC1``), else the branches that can start with the anchor's
+first character. All quantifiers are bounded, so the work is linear in the length of the text
+and no input backtracks catastrophically. A little Python runs per candidate only (trim a DOI's
+tail in ``text.doi_tail``, join a DOI broken across a line, validate), never per character.
 
-What counts as a mention:
+What counts as a mention (the rules follow the formats' specifications: NCBI's PMID and PMCID,
+the DOI Handbook's ``10.`` + registrant + ``/`` + suffix, Crossref's advice on DOIs in text):
 
 - PMID only with context that says so: a label (``PMID: 1``, ``PMID:1``, ``PMID 1``, ``PMID- 1``,
   ``PubMed PMID: 1``, ``PubMed ID: 1``, ``PubMed: 1``, ``pmid=1``, ``|pmid=1``, ``"pmid": "1"``,
-  ``**PMID:** 1``, ``<b>PMID:</b> 1``, ``PMID:&nbsp;1``) or a PubMed URL
-  (``pubmed.ncbi.nlm.nih.gov/1/``, ``ncbi.nlm.nih.gov/pubmed/1``, ``?term=1``, Europe PMC
-  ``/MED/1``). A bare number is never a PMID, so phone numbers, postcodes, years, page ranges,
-  ISSNs, journal ids and grant numbers yield nothing. A label may carry a list (``PMIDs: 1, 2 and
-  3``) that a year ends. Leading zeros are dropped; zero and numbers of 9+ digits are no PMID.
+  ``pmid = {1}``, ``**PMID:** 1``, ``<b>PMID:</b> 1``, ``PMID:&nbsp;1``, a MEDLINE line that
+  wraps after ``PMID:``), a PubMed URL (``pubmed.ncbi.nlm.nih.gov/1/``,
+  ``ncbi.nlm.nih.gov/pubmed/1``, ``?term=1``, Europe PMC ``/MED/1``, ``info:pmid/1``), an HTML
+  meta tag (``citation_pmid``, ``dc.identifier`` with ``scheme="pmid"``) or an XML element that
+  types its content (``<PMID Version="1">``, ``IdType="pubmed"``, ``pub-id-type="pmid"``). A
+  bare number is never a PMID, so phone numbers, postcodes, years, page ranges, ISSNs, journal
+  ids and grant numbers yield nothing. A label may carry a list (``PMIDs: 1, 2 and 3``) that a
+  year ends. Leading zeros are dropped; zero and numbers of 9+ digits are no PMID. An upper-case
+  label may follow a digit (a web copy glues it to the DOI before it: ``...001PMID: 1``).
 - PMCID: ``PMC`` + digits as a word (``PMC123``, ``pmc123``, PMC article URLs), ``PMCID: PMC123``,
-  ``PMC ID: PMC123``, ``PMCID: 123`` and the Wikipedia field ``pmc=123`` (the number only).
-  ``PMC 123`` (with a space) is read only after a ``PMCID`` label: in free text it is too weak.
+  ``PMC ID: PMC123``, ``PMCID: 123``, ``pmcid = {123}``, the Wikipedia field ``pmc=123``,
+  ``citation_pmcid`` and XML typed ``pmc``. ``PMC 123`` with one space (as Wikipedia and
+  reference managers print it) counts after a ``PMCID`` label or in a citation, that is with
+  another identifier's label within 160 characters (``PMID``, ``doi``, ``ISSN``...); never with
+  a year (``PMC 2023``) or alone in prose.
 - DOI: ``10.`` + registrant (4 to 9 digits, or 3 digits with a subdivision) + ``/`` + suffix,
   bare or after ``doi:``/``DOI``/``doi =`` (also ``DOI: 10.1002 / pd.354``), inside any URL
-  (doi.org, dx.doi.org, publisher ``/doi/`` paths, ``info:doi/``), percent-encoded, JavaScript-
-  escaped (``10.1021\\/x``), in HTML attributes, BibTeX, wikitext and Markdown. A DOI is not
-  read right after a digit or a dot (``25.10.2015/2137303`` is a date path). The tail is trimmed:
-  sentence punctuation (also CJK), unbalanced closing brackets, ``</tag``, ``](``, a query
-  string (``?``, ``&key=``), a fragment (``#word``), ``$$`` delimiters and a file or view suffix
-  of a URL (``.pdf``, ``/abstract``); a trailing ``/`` is dropped. Balanced parentheses stay
-  (``10.1016/S0140-6736(20)30183-5``).
+  (doi.org, dx.doi.org, publisher ``/doi/`` paths, ``info:doi/``), percent-encoded (also doubled,
+  ``%%3C``, or applied twice, ``%253C``), JavaScript-escaped (``10.1021\\/x``), in HTML
+  attributes, BibTeX, wikitext and Markdown. A DOI is not read right after a digit or a dot
+  (``25.10.2015/2137303`` is a date path); an IPv4 address with a mask or path
+  (``10.244.0.0/16``) is no DOI, nor, without a ``doi`` label, a year and a month, season or
+  year (``10.2021/04``, ``10.2019/2020``). The tail is trimmed: sentence punctuation (also CJK),
+  unbalanced closing brackets, an opening ``[`` (or ``(`` after a full stop) that stays open,
+  ``</tag``, ``](``, a query string (``?``, ``&key=``), a fragment (``#word``), ``$$``
+  delimiters, a file or view suffix of a URL (``.pdf``, ``/abstract``, ``.full.pdf``), the
+  version bioRxiv and medRxiv add (``10.1101/2023.05.06.539700v3``), a reference list's glued
+  link (``[PubMed]``, ``(PMC free article)``), a page heading or label a web copy glued on
+  (``Abstract``, ``Google Scholar``, ``PMID:``); a trailing ``/`` is dropped. Balanced
+  parentheses stay (``10.1016/S0140-6736(20)30183-5``).
 - A DOI broken by a PDF at a line end is joined with the next line's first token when that
   token continues it: after ``-`` or ``/`` (the token holds a digit, or a ``<``/``(`` is open;
   one stray interleaved line is skipped), or after ``.`` when the suffix so far has no digit
@@ -48,49 +63,43 @@ Text decisions (the span always points into the text as given, so ``raw == text[
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from typing import Any, Literal
-from urllib.parse import unquote
 
 import attrs
 
-from pubenrich.errors import InvalidIdentifier
-from pubenrich.model.identifiers import (
-    DOI,
-    DOI_TRAILING_PUNCT,
-    MAX_PMID_DIGITS,
-    PLAIN_DOI,
-    PMCID,
-    PMID,
-    Identifier,
-    unbalanced_closer,
-)
+from pubenrich.model.identifiers import DOI, MAX_PMID_DIGITS, PMCID, PMID, Identifier
+from pubenrich.text.doi_tail import DOI_HEAD, INVIS, ascii_digits, scan_doi
+from pubenrich.text.meta_tags import read_meta_tag
 
 __all__ = ["Kind", "Mention", "extract"]
 
 Kind = Literal["pmid", "pmcid", "doi"]
 
 _KINDS = frozenset(("pmid", "pmcid", "doi"))
-_INVIS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_SP = rf"[\s{_INVIS}]"  # whitespace, including the invisible characters
+_SP = rf"[\s{INVIS}]"  # whitespace, including the invisible characters
 _D = "[0-9\uff10-\uff19]"  # a digit, ASCII or full-width
 _NOT_WORD_BEFORE = r"(?<![0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a_])"
 _NUM_END = r"(?![0-9\uff10-\uff19]|[.,][0-9])"
+# A PubMed label may follow a digit directly where a web copy glued it to the DOI before it
+# ("10.1/x.001PMID: 1"); upper case only, so that no word that merely ends in "pm" counts.
+_LABEL_BEFORE = rf"(?:{_NOT_WORD_BEFORE}|(?<=[0-9])(?=(?-i:PM)))"
 
 # PMID labels. "PubMed" alone is no label (a database name in prose), "PubMed ID" and
 # "PubMed PMID" are.
 _PMID_LABEL = (
-    rf"{_NOT_WORD_BEFORE}(?:pub{_SP}?med{_SP}{{0,3}})?(?:pmids?|pub{_SP}?med{_SP}?ids?"
+    rf"{_LABEL_BEFORE}(?:pub{_SP}?med{_SP}{{0,3}})?(?:pmids?|pub{_SP}?med{_SP}?ids?"
     rf"|pub{_SP}?med(?={_SP}{{0,3}}:)|ＰＭＩＤ)"
 )
 # Between label and number: quotes (JSON), Markdown emphasis, ":", "=", "#", MEDLINE's "- ", a
-# BibTeX "}", up to three HTML tags ("<b>PMID:</b> 1", "<dt>PMID</dt><dd>1") and "&nbsp;".
+# BibTeX "{" or "}", up to three HTML tags ("<b>PMID:</b> 1", "<dt>PMID</dt><dd>1") and "&nbsp;".
 _GAP = rf"(?:{_SP}|&nbsp;|&#160;){{0,3}}"
+# Before the number, room for a MEDLINE continuation: a long "CIN - ... PMID:" line wraps and
+# the number follows on the next line after six spaces.
+_GAP_NUM = rf"(?:{_SP}|&nbsp;|&#160;){{0,8}}"
 _PMID_SEP = (
-    rf"[\"'*_]{{0,2}}{_GAP}(?:[:#=：]|-(?!{_D}))?[*_]{{0,2}}\}}?"
-    rf"(?:{_GAP}</?[a-z]{{1,10}}(?:\s[^<>]{{0,80}})?>){{0,3}}{_GAP}[\"']?"
+    rf"[\"'*_]{{0,2}}{_GAP}(?:[:#=：]|-(?!{_D}))?[*_]{{0,2}}(?:{_GAP}[{{}}])?"
+    rf"(?:{_GAP}</?[a-z]{{1,10}}(?:\s[^<>]{{0,80}})?>){{0,3}}{_GAP_NUM}[\"']?"
 )
 _NUM = rf"[0０]{{0,4}}{_D}{{1,8}}{_NUM_END}"  # leading zeros are dropped, not counted
 # A list goes on after "," ";" or "and", but a year there ("PMID: 1, 2019") ends it.
@@ -99,64 +108,96 @@ _PMID_LIST = rf"(?:{_SP}{{0,3}}(?:[,;]|and){_SP}{{0,3}}(?!(?:19|20)\d\d(?!\d)){_
 _PMID_URL = (
     r"(?:(?:pubmed\.ncbi\.nlm\.nih\.gov/|(?:(?<=ncbi\.nlm\.nih\.gov/)|(?<=/entrez/))pubmed/)"
     r"(?:\?term=)?"
-    r"|(?:(?<=europepmc\.org/abstract/)|(?<=europepmc\.org/article/))MED/)"
+    r"|(?:(?<=europepmc\.org/abstract/)|(?<=europepmc\.org/article/))MED/"
+    r"|(?<=info:)pmid/)"  # the info URI of PubMed (OpenURL rft_id, Dublin Core identifiers)
 )
 
 _PMCID_LABEL = (
-    rf"{_NOT_WORD_BEFORE}(?:pmc{_SP}?id|pmc(?={_SP}{{0,3}}=)){_SP}{{0,3}}[:#=：]?{_SP}{{0,3}}"
+    rf"{_LABEL_BEFORE}(?:pmc{_SP}?id|pmc(?={_SP}{{0,3}}=)){_SP}{{0,3}}[:#=：]?{_SP}{{0,3}}\{{?"
 )
 
-_DOI_HEAD = rf"[1１][0０][.．](?:{_D}{{4,9}}(?:\.\d{{1,9}}){{0,3}}|\d{{3}}(?:\.\d{{1,9}}){{1,3}})"
 # Liberal suffix, bounded so that any input scans in linear time; the tail is trimmed in Python.
 _DOI_TAIL = r"[^\s\"|\\{}^`]{0,400}"
 
+_DOISP = (
+    rf"(?P<doisp>{_NOT_WORD_BEFORE}doi{_SP}{{0,3}}[:=]?{_SP}{{0,3}}"
+    rf"(?P<doisp_at>){DOI_HEAD} ?/ ?(?=\w){_DOI_TAIL})"
+)
+_BARE_DOI = rf"(?P<doi>(?<![0-9.]){DOI_HEAD}(?:/|\\/|%2[Ff]){_DOI_TAIL})"
 _PATTERN = re.compile(
     rf"(?P<pmid>{_PMID_LABEL}{_PMID_SEP}(?P<pmid_n>{_NUM}){_PMID_LIST}{{0,20}})"
     rf"|(?P<pmidurl>{_PMID_URL}(?P<pmidurl_n>{_D}{{1,8}})(?![0-9]))"
     rf"|(?P<pmcid>{_PMCID_LABEL}(?:pmc{_SP}?)?(?P<pmcid_n>{_D}{{1,9}})(?![0-9]))"
     rf"|(?P<pmc>{_NOT_WORD_BEFORE}(?:pmc|ＰＭＣ)(?P<pmc_n>{_D}{{1,9}})(?![0-9]))"
-    rf"|(?P<doisp>{_NOT_WORD_BEFORE}doi{_SP}{{0,3}}[:=]?{_SP}{{0,3}}{_DOI_HEAD} ?/ ?(?=\w)"
-    rf"{_DOI_TAIL})"
-    rf"|(?P<doi>(?<![0-9.]){_DOI_HEAD}(?:/|\\/|%2[Ff]){_DOI_TAIL})",
+    rf"|(?P<pmcsp>{_NOT_WORD_BEFORE}(?-i:PMC)[ \u00a0\u2009\u202f](?P<pmcsp_n>\d{{4,8}})"
+    rf"(?![0-9]|[.,]\d))"
+    # XML that types its content: PubMed's <PMID Version="1">, <ArticleId IdType="pubmed">,
+    # JATS <pub-id pub-id-type="pmid">, <article-id pub-id-type="pmc">.
+    rf"|(?P<pmidtag>(?<=<)pmid(?:\s[^<>]{{0,80}})?>{_SP}{{0,3}}(?P<pmidtag_n>{_NUM}){_SP}{{0,3}}<)"
+    rf"|(?P<typed>(?:(?<=type=\")|(?<=type='))(?:pubmed|pmid)[\"'](?:\s[^<>]{{0,80}})?>"
+    rf"{_SP}{{0,3}}(?P<typed_n>{_NUM}){_SP}{{0,3}}<)"
+    rf"|(?P<typedpmc>(?:(?<=type=\")|(?<=type='))pmc(?:id)?[\"'](?:\s[^<>]{{0,80}})?>"
+    rf"{_SP}{{0,3}}(?:pmc)?(?P<typedpmc_n>\d{{1,9}}){_SP}{{0,3}}<)"
+    rf"|{_DOISP}|{_BARE_DOI}",
     re.IGNORECASE,
 )
-_DOI_START = re.compile(rf"{_DOI_HEAD}(?:/|\\/|%2[Ff]| ?/ ?)", re.IGNORECASE)
+# An anchor's first character says which branches can match there: "doi" starts only the
+# labelled DOI, "10." only the bare one, so those anchors try one branch instead of all.
+_BY_FIRST = {
+    first: re.compile(branch, re.IGNORECASE)
+    for firsts, branch in (("dD", _DOISP), ("1１", _BARE_DOI))
+    for first in firsts
+}
 _DIGITS = re.compile(_D + "+")
-_ANY_DIGIT = re.compile(r"\d")
+# The forms a reference list prints most ("PMID: 1", "PMCID: PMC1", "PMC1"), matched by a small
+# pattern before the full one. It only accepts what the full pattern reads the same way: no
+# leading zero, no list after the number (those go to the full pattern).
+_FAST_PM = re.compile(
+    rf"{_NOT_WORD_BEFORE}(?:(?:PMID|pmid):? ?(?P<n>[1-9][0-9]{{0,7}})"
+    rf"|PMCID: ?(?:PMC)?(?P<c>[1-9][0-9]{{0,8}})|PMC(?P<p>[1-9][0-9]{{0,8}})){_NUM_END}"
+    rf"(?!{_SP}{{0,3}}(?:[,;]|(?i:and)){_SP}{{0,3}}{_D})"
+)
+# Likewise the plain DOI ("doi: 10.1/x.1", "10.1/x.1"): ASCII, ending in a digit, then at most
+# sentence punctuation and a space. Nothing the tail trimming cuts can end in a digit or lacks
+# a "/" after the suffix starts, so this reads the same DOI; bioRxiv's prefix (versions) and
+# a glued "PMID" go to the full path.
+_FAST_DOI = re.compile(
+    rf"(?:{_NOT_WORD_BEFORE}(?:doi|DOI):? ?|(?<![0-9.])(?=10\.))"
+    r"(?P<body>10\.(?!1101/)[0-9]{4,9}(?:\.[0-9]+)*/(?=\w)[A-Za-z0-9._\-]{0,380}[0-9])"
+    r"(?=[.,;:]*(?:[\s\"|\\{}^`]|$))",
+    re.ASCII,
+)
+# "10.2021/04", "10.2020/21", "10.2021/04/05" in prose: a date, season or version after a
+# year, not registrant 2021 with the suffix "04". Read as a DOI only after a "doi" label or URL.
+# A rate in prose ("10.5000/mm3", "10.2500/min") is a number and a unit: no DOI suffix is a bare
+# unit of measure. Both rules hold for bare candidates only.
+_NOT_BARE_DOI = re.compile(
+    r"10\.(?:(?:19|20)\d\d/(?:\d{1,2}|(?:19|20)\d\d)(?:[/.\-]\d{1,4})*"
+    r"|\d+/(?:[µμu]?[lLgm]|[mdµμu]?[lL]|mm[23]?|cm[23]?|m[23]|k?g|mg|ng|mmol|mol|min|s|sec|h|hr"
+    r"|hours?|days?|d|wk|weeks?|months?|yr|years?|kb|bp|cells?|patients?|persons?|people))$"
+)
+_DOI_SAID = re.compile(r"doi", re.IGNORECASE)
+# "PMC 1234567" with a space is a PMCID where Wikipedia and reference managers print it: in a
+# citation, next to another identifier's label. Alone in prose "PMC" + number may be anything
+# (a meeting, a unit, a product); a year after it ("PMC 2023") or a short number ("PMC 10 mg")
+# is never read.
+_PMC_CONTEXT = re.compile(
+    r"(?<![a-z])(?:pmid|pmcid|doi|pubmed|medline|issn|isbn|s2cid|bibcode|jstor|arxiv|oclc"
+    r"|europe\s?pmc|free\s+(?:full[\s-]+)?(?:text|article))(?![a-z])|(?<![0-9.])10\.\d{4,9}/",
+    re.IGNORECASE,
+)
+_PMC_WINDOW = 160
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 
 # Where a DOI candidate stops at the latest: markup and URL parts that never belong to a DOI.
-_DOI_CUT = re.compile(
-    r"</|<(?=[A-Za-z!])|&lt;(?=/|[A-Za-z])|&quot;|&#0?34;|&apos;|&#0?39;|&nbsp;|\]\(|\?|#(?=\w)"
-    r"|\\[/\"nrt]|\$\$|[。，；、（）「」『』【】]|&(?:amp;)?(?=[a-z_][\w.\-]*=)|'(?=[>\s,;\])])|\)\[",
-    re.IGNORECASE,
-)
-_URL_VIEW = re.compile(
-    r"(?:[./](?:pdf|epdf|full|abstract|abs|html?|xml|fulltext|full-text|summary|meta|suppl)"
-    r"|/(?:pdf|epdf|full|abstract|html|fulltext|references|figures|tables|suppinfo|issuetoc|"
-    r"citedby|metrics|info|share|download|view|print|pdfft|full\.pdf)(?:/.*)?)$",
-    re.IGNORECASE,
-)
-# Besides a sentence's punctuation: Markdown emphasis and CJK punctuation end a DOI in text.
-_TRAIL = DOI_TRAILING_PUNCT + "*。，；：、"
-_ENTITY_TAIL = re.compile(r"&(?:gt|lt|amp|quot|apos|#\d{1,5}|#x[0-9a-f]{1,4})?;?$", re.IGNORECASE)
-_NEXT_LINE = re.compile(r"[ \t\u00a0\r]*\n[ \t\u00a0\r]*(?P<tok>[^\s\"|\\{}^`]{1,200})")
-_BRACKET = re.compile(r"[()\[\]]")
-_OPENER = {")": "(", "]": "["}
-_SIMPLE_DOI = re.compile(
-    r"(10\.[0-9]{4,9}(?:\.[0-9]+)*/[\w\-.;:/]*?[A-Za-z0-9_\-])[.,;:]*", re.ASCII
-)
-# A cheap pre-check for _URL_VIEW, run on the lower-cased DOI (IGNORECASE alternations are slow).
-_VIEW_HINT = re.compile(
-    r"[./](?:pdf|epdf|full|abs|htm|xml|summ|meta|suppl|refer|figur|table|suppinfo|issuetoc|cited"
-    r"|metric|info|share|download|view|print)"
-)
 _ANCHORS = tuple(
-    re.compile(re.escape(literal))
-    for literal in ("pm", "pub", "doi", "10.", "１０", "ｐｍ", "med/")
+    re.compile(re.escape(literal)) for literal in ("pm", "pub", "doi", "10.", "med/", "<meta")
 )
-# PDF text writes the hyphen of a DOI as U+2010 or U+2011; DOIs are ASCII.
-_HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011"), "-")
-_INVIS_TABLE = dict.fromkeys(map(ord, _INVIS))
+_WIDE_ANCHORS = tuple(re.compile(literal) for literal in ("１０", "ｐｍ"))  # full-width forms
+
+
+_NEW = object.__new__
+_SET = object.__setattr__
 
 
 @attrs.frozen
@@ -192,120 +233,6 @@ class Mention:
         return attrs.asdict(self)
 
 
-def _ascii_digits(text: str) -> str:
-    return text if text.isascii() else unicodedata.normalize("NFKC", text)
-
-
-def _balanced_strip(raw: str) -> str:
-    """Strip sentence punctuation, unbalanced closers and dangling entities from a DOI's tail."""
-    while raw:
-        entity = _ENTITY_TAIL.search(raw) if "&" in raw[-8:] else None
-        if entity and entity.group().lower() not in ("&gt;", "&gt"):
-            raw = raw[: entity.start()]
-            continue
-        unescaped = html.unescape(raw) if "&" in raw else raw
-        last = unescaped[-1]
-        if last in _INVIS:
-            raw = raw[:-1]
-            continue
-        if unbalanced_closer(unescaped):
-            raw = raw[: -4 if raw.lower().endswith("&gt;") else -1]
-            continue
-        if last in _TRAIL:
-            raw = raw[:-1]
-            continue
-        break
-    return raw
-
-
-def _trim_doi(raw: str) -> str:
-    """Cut a liberal DOI candidate down to the DOI itself (still as written in the text)."""
-    head = _DOI_START.match(raw)
-    cut = _DOI_CUT.search(raw, head.end() if head else 0)
-    if cut:
-        raw = raw[: cut.start()]
-    depth = {"(": 0, "[": 0}
-    for bracket in _BRACKET.finditer(raw):
-        char = bracket.group()
-        opener = _OPENER.get(char, char)
-        depth[opener] += 1 if char == opener else -1
-        if depth[opener] < 0:  # a closer the DOI never opened ends it: "(doi:10.1/x)/S/URI"
-            raw = raw[: bracket.start()]
-            break
-    raw = _balanced_strip(raw)
-    view = _URL_VIEW.search(raw)
-    if view and view.start() > raw.find("/") + 1:
-        raw = _balanced_strip(raw[: view.start()])
-    return raw
-
-
-def _doi_value(raw_doi: str) -> str | None:
-    raw_doi = raw_doi.rstrip("/")  # "https://doi.org/10.1/x/": no DOI ends with a slash
-    if PLAIN_DOI.fullmatch(raw_doi):  # the common case: already trimmed, plain ASCII
-        return raw_doi
-    text = html.unescape(raw_doi).translate(_INVIS_TABLE).translate(_HYPHENS)
-    text = re.sub(r"\s+", "", text).replace("\\/", "/")
-    if re.search(r"%[0-9A-Fa-f]{2}", text):
-        text = unquote(text)
-    text = _ascii_digits(text[:20]) + text[20:]
-    try:
-        return DOI(text).value
-    except InvalidIdentifier:
-        return None
-
-
-def _needs_join(doi_raw: str, tok: str) -> bool:
-    """Whether a line that ends a DOI with '-' or '/' continues with ``tok``."""
-    if not doi_raw or doi_raw[-1] not in "-/":
-        return False
-    if _DOI_START.match(tok) or re.match(r"(?:19|20)\d\d[.,;)]", tok):
-        return False
-    text = html.unescape(doi_raw)
-    unclosed = text.count("<") > text.count(">") or text.count("(") > text.count(")")
-    return unclosed or any(c.isdigit() for c in tok)
-
-
-def _suffix_has_digit(doi: str) -> bool:
-    return _ANY_DIGIT.search(doi, doi.find("/") + 1) is not None
-
-
-def _scan_doi(text: str, raw_end: int, doi_offset: int) -> tuple[int, str | None]:
-    """Trim (and maybe join across a line) a DOI candidate; return its end and value."""
-    simple = _SIMPLE_DOI.fullmatch(text, doi_offset, raw_end)
-    if simple is not None:  # the common case: plain ASCII, at most sentence punctuation after
-        body = simple.group(1)
-        if (
-            body[-1] != "-"
-            and (simple.end(1) == raw_end or _suffix_has_digit(body))
-            and not _VIEW_HINT.search(body.lower())
-        ):
-            return doi_offset + len(body), body
-    candidate = text[doi_offset:raw_end]
-    body = _trim_doi(candidate)
-    end = doi_offset + len(body)
-    if "/" in body and end == raw_end:
-        nxt = _NEXT_LINE.match(text, end)
-        if nxt and not _needs_join(body, nxt.group("tok")) and body.endswith("-"):
-            # A PDF may interleave one stray line of the title before the DOI goes on.
-            nxt = _NEXT_LINE.match(text, nxt.end())
-        if nxt and _needs_join(body, nxt.group("tok")):
-            more = _balanced_strip(_trim_doi("10.1/" + nxt.group("tok"))[5:])
-            if more:
-                end = nxt.start("tok") + len(more)
-                body += more
-    elif "/" in body and candidate == body + "." and not _suffix_has_digit(body):
-        # "10.1016/j." at a line end, "cell.2010.10.016" on the next: a suffix without any
-        # digit is unfinished, so a PDF broke the DOI at its dot.
-        nxt = _NEXT_LINE.match(text, raw_end)
-        tok = nxt.group("tok") if nxt else ""
-        if nxt and _needs_join(body + "-", tok) and tok[:1].isalnum():
-            more = _balanced_strip(_trim_doi("10.1/" + tok)[5:])
-            if more:
-                end = nxt.start("tok") + len(more)
-                body += "." + more
-    return end, _doi_value(body) if "/" in body or "%2" in body.lower() else None
-
-
 def extract(text: str) -> list[Mention]:
     """Find every PMID, PMCID and DOI mention in ``text``, in text order.
 
@@ -319,36 +246,87 @@ def extract(text: str) -> list[Mention]:
     """
     if not isinstance(text, str):
         raise TypeError("extract() takes a str")
+    return _extract(text, fast=True)
+
+
+def _extract(text: str, *, fast: bool) -> list[Mention]:
+    """The scan; ``fast=False`` skips the small patterns (tests check both read alike)."""
     found: list[Mention] = []
     pos = 0
     for anchor in _anchors(text):
         if anchor < pos:
             continue
-        match = _PATTERN.match(text, anchor)
-        if match is None:
+        char = text[anchor]
+        if char == "<":
+            pos = _read_meta(found, text, anchor)
             continue
-        group = match.lastgroup
-        start, end = match.span()
-        pos = end
-        if group == "pmid" and match.end("pmid_n") == end:  # one number, no list
-            _add(found, text, "pmid", match.group("pmid_n"), (start, end))
-        elif group == "pmid":
-            for index, num in enumerate(_DIGITS.finditer(text, match.start("pmid_n"), end)):
-                first = start if index == 0 else num.start()
-                _add(found, text, "pmid", num.group(), (first, num.end()))
-        elif group == "pmidurl":
-            _add(found, text, "pmid", match.group("pmidurl_n"), (start, end))
-        elif group in ("pmcid", "pmc"):
-            _add(found, text, "pmcid", "PMC" + match.group(group + "_n"), (start, end))
-        else:
-            doi_offset = _DOI_START.search(text, start, end) if group == "doisp" else None
-            offset = doi_offset.start() if doi_offset else start
-            new_end, value = _scan_doi(text, end, offset)
-            if value is not None:
-                found.append(Mention("doi", value, text[start:new_end], start, new_end))
-            # Rescan inside a trimmed candidate: a second DOI may sit there ("](https://...").
-            pos = max(new_end, offset + 8)
+        short = _FAST_PM.match(text, anchor) if fast and char in "Pp" else None
+        if short is not None:
+            pos = short.end()
+            number = short.group("n")
+            kind: Kind = "pmid" if number else "pmcid"
+            value = number or "PMC" + (short.group("c") or short.group("p"))
+            found.append(_mention(kind, value, text[anchor:pos], anchor, pos))
+            continue
+        short = _FAST_DOI.match(text, anchor) if fast and char in "dD1" else None
+        if short is not None and _fast_doi_ok(short.group("body"), char):
+            pos = short.end()
+            found.append(_mention("doi", short.group("body"), text[anchor:pos], anchor, pos))
+            continue
+        match = _BY_FIRST.get(char, _PATTERN).match(text, anchor)
+        if match is not None:
+            pos = _read_match(found, text, match)
     return found
+
+
+def _read_match(found: list[Mention], text: str, match: re.Match[str]) -> int:
+    """Add the mentions of one match of the full pattern; return where to scan on."""
+    group = match.lastgroup
+    start, end = match.span()
+    if group == "pmid" and match.end("pmid_n") == end:  # one number, no list
+        _add(found, text, "pmid", match.group("pmid_n"), (start, end))
+    elif group == "pmid":
+        for index, num in enumerate(_DIGITS.finditer(text, match.start("pmid_n"), end)):
+            first = start if index == 0 else num.start()
+            _add(found, text, "pmid", num.group(), (first, num.end()))
+    elif group in ("pmidurl", "pmidtag", "typed"):
+        _add(found, text, "pmid", match.group(f"{group}_n"), (start, end))
+    elif group in ("pmcid", "pmc", "typedpmc"):
+        _add(found, text, "pmcid", "PMC" + match.group(f"{group}_n"), (start, end))
+    elif group == "pmcsp":
+        if not _pmc_in_citation(text, match):
+            return start + 3
+        _add(found, text, "pmcid", "PMC" + match.group("pmcsp_n"), (start, end))
+    else:
+        offset = match.start("doisp_at") if group == "doisp" else start
+        new_end, value = scan_doi(text, end, offset)
+        if value is not None and _NOT_BARE_DOI.match(value) and group == "doi":
+            value = value if _DOI_SAID.search(text, max(0, start - 20), start) else None
+        if value is not None:
+            found.append(_mention("doi", value, text[start:new_end], start, new_end))
+        # Rescan inside a trimmed candidate: a second DOI may sit there ("](https://...").
+        return max(new_end, offset + 8)
+    return end
+
+
+def _fast_doi_ok(body: str, first: str) -> bool:
+    """Whether a DOI that _FAST_DOI read needs none of the full path's checks."""
+    return "PM" not in body and (first != "1" or not _NOT_BARE_DOI.match(body))
+
+
+def _mention(kind: Kind, value: str, raw: str, start: int, end: int) -> Mention:
+    """A Mention built without running its validators, for values this module has checked.
+
+    Validation costs as much as the rest of the work on a reference list; the fields here come
+    from patterns that admit only valid kinds and spans.
+    """
+    mention = _NEW(Mention)
+    _SET(mention, "kind", kind)
+    _SET(mention, "value", value)
+    _SET(mention, "raw", raw)
+    _SET(mention, "start", start)
+    _SET(mention, "end", end)
+    return mention
 
 
 def _anchors(text: str) -> list[int]:
@@ -361,7 +339,7 @@ def _anchors(text: str) -> list[int]:
     if len(lowered) != len(text):  # U+0130 lower-cases to two characters; keep offsets true
         lowered = text.replace("\u0130", "I").lower()
     found: list[int] = []  # the literals cannot start at one offset: no duplicates
-    for literal in _ANCHORS:
+    for literal in _ANCHORS if text.isascii() else _ANCHORS + _WIDE_ANCHORS:
         found.extend(map(re.Match.start, literal.finditer(lowered)))
     found.sort()
     return found
@@ -370,8 +348,29 @@ def _anchors(text: str) -> list[int]:
 def _add(found: list[Mention], text: str, kind: Kind, digits: str, span: tuple[int, int]) -> None:
     """Append a PMID or PMCID mention when its number is valid (``digits`` keeps any "PMC")."""
     start, end = span
-    number = _ascii_digits(digits if kind == "pmid" else digits[3:]).lstrip("0")
+    number = ascii_digits(digits if kind == "pmid" else digits[3:]).lstrip("0")
     if not number or (kind == "pmid" and len(number) > MAX_PMID_DIGITS):
         return
     value = number if kind == "pmid" else "PMC" + number
-    found.append(Mention(kind, value, text[start:end], start, end))
+    found.append(_mention(kind, value, text[start:end], start, end))
+
+
+def _pmc_in_citation(text: str, match: re.Match[str]) -> bool:
+    """Whether "PMC 123" stands in a citation: another identifier's label is near."""
+    if _YEAR.fullmatch(match.group("pmcsp_n")):
+        return False
+    before = max(0, match.start() - _PMC_WINDOW)
+    return (
+        _PMC_CONTEXT.search(text, before, match.start()) is not None
+        or _PMC_CONTEXT.search(text, match.end(), match.end() + _PMC_WINDOW) is not None
+    )
+
+
+def _read_meta(found: list[Mention], text: str, start: int) -> int:
+    """Add the PMID or PMCID of an HTML meta tag at ``start``; return where to scan on."""
+    meta = read_meta_tag(text, start)
+    if meta is None:
+        return start + 1
+    kind, digits, (tag_start, tag_end) = meta
+    _add(found, text, kind, digits, (tag_start, tag_end))
+    return tag_end
