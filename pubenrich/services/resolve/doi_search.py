@@ -13,13 +13,19 @@ from pubenrich.errors import OfflineMiss, PubenrichError
 from pubenrich.model.citation import Citation
 from pubenrich.model.identifiers import DOI
 from pubenrich.model.records import Article, BookArticle
+from pubenrich.ncbi.esearch import SearchResult
 from pubenrich.ncbi.queries import doi_term
 from pubenrich.services.resolve.outcome import ANSWER_VERSION, Lookup, Outcome
 
-__all__ = ["DOIS_PER_SEARCH", "search_dois"]
+__all__ = ["DOIS_PER_SEARCH", "DOIS_PER_SEARCH_MIN", "search_dois"]
 
-# DOIs OR-joined into one PubMed search: ~40 characters each keeps a term near 2 kB (POSTed).
-DOIS_PER_SEARCH = 50
+# DOIs OR-joined into one PubMed search. NCBI documents no maximum for a POSTed term (the
+# API facts, section 4: "pick the batch by measurement, keep it bounded, split on error"): 200
+# matches the batch of every other id request and keeps a term near 8 kB (~40 characters a DOI).
+DOIS_PER_SEARCH = 200
+# A search that fails is asked again in halves, down to this many DOIs: a term too large for
+# NCBI fails only itself, and a dead service costs at most a few more requests per chunk.
+DOIS_PER_SEARCH_MIN = 50
 
 
 def _record_dois(record: Article | BookArticle) -> set[str]:
@@ -35,10 +41,7 @@ def _search(
 ) -> tuple[dict[str, str | None], dict[str, PubenrichError]]:
     """PMID (or None) per DOI key asked for, and the DOIs whose search failed."""
     chunks = [misses[i : i + DOIS_PER_SEARCH] for i in range(0, len(misses), DOIS_PER_SEARCH)]
-    replies = lookup.parallel(
-        lambda term: lookup.client.esearch(term, retmax=2 * DOIS_PER_SEARCH),
-        [doi_term(chunk) for chunk in chunks],
-    )
+    chunks, replies = _ask_split(lookup, chunks)
     found_pmids = [p for r in replies if not isinstance(r, PubenrichError) for p in r.ids]
     records = lookup.fetch(found_pmids)
     by_doi: dict[str, str] = {}
@@ -56,6 +59,28 @@ def _search(
             else:
                 answers[doi.key] = by_doi.get(doi.key)
     return answers, failures
+
+
+def _ask_split(
+    lookup: Lookup, chunks: list[list[DOI]]
+) -> tuple[list[list[DOI]], list[SearchResult | PubenrichError]]:
+    """Each chunk's search; a chunk whose search fails is asked again in halves (down to
+    :data:`DOIS_PER_SEARCH_MIN`), so a term NCBI refuses for its size fails nothing."""
+    replies = lookup.parallel(
+        lambda chunk: lookup.client.esearch(doi_term(chunk), retmax=2 * len(chunk)), chunks
+    )
+    kept: list[list[DOI]] = []
+    answered: list[SearchResult | PubenrichError] = []
+    for chunk, reply in zip(chunks, replies, strict=True):
+        if isinstance(reply, PubenrichError) and len(chunk) > DOIS_PER_SEARCH_MIN:
+            half = (len(chunk) + 1) // 2
+            more, again = _ask_split(lookup, [chunk[:half], chunk[half:]])
+            kept += more
+            answered += again
+        else:
+            kept.append(chunk)
+            answered.append(reply)
+    return kept, answered
 
 
 def _store(lookup: Lookup, answers: dict[str, str | None]) -> None:
