@@ -6,7 +6,7 @@ fetched record carries that DOI (compared case-insensitively), never on the sear
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pubenrich.cache import QUERY_TO_PMIDS
 from pubenrich.errors import OfflineMiss, PubenrichError
@@ -36,14 +36,20 @@ def _record_dois(record: Article | BookArticle) -> set[str]:
     return keys
 
 
+# How the records a search found are fetched: ``Lookup.fetch`` unless the caller shares its
+# efetch batches with them (see :mod:`.flow`).
+Fetch = Callable[[list[str]], object]
+
+
 def _search(
-    lookup: Lookup, misses: list[DOI]
+    lookup: Lookup, misses: list[DOI], fetch: Fetch
 ) -> tuple[dict[str, str | None], dict[str, PubenrichError]]:
     """PMID (or None) per DOI key asked for, and the DOIs whose search failed."""
     chunks = [misses[i : i + DOIS_PER_SEARCH] for i in range(0, len(misses), DOIS_PER_SEARCH)]
     chunks, replies = _ask_split(lookup, chunks)
     found_pmids = [p for r in replies if not isinstance(r, PubenrichError) for p in r.ids]
-    records = lookup.fetch(found_pmids)
+    fetch(found_pmids)
+    records = lookup.records
     by_doi: dict[str, str] = {}
     for pmid in found_pmids:
         record = records[pmid].record if pmid in records else None
@@ -92,8 +98,13 @@ def _store(lookup: Lookup, answers: dict[str, str | None]) -> None:
         lookup.cache.put_missing(QUERY_TO_PMIDS, missing, version=ANSWER_VERSION)
 
 
-def search_dois(lookup: Lookup, citations: Sequence[Citation]) -> list[Outcome]:
-    """One outcome per citation (each has a DOI): its PMID, its failure, or not found."""
+def search_dois(
+    lookup: Lookup, citations: Sequence[Citation], fetch: Fetch | None = None
+) -> list[Outcome]:
+    """One outcome per citation (each has a DOI): its PMID, its failure, or not found.
+
+    ``fetch`` fetches the records the search found into ``lookup.records`` (by default
+    ``lookup.fetch``)."""
     if not citations:
         return []
     dois = {DOI(c.doi or "").key: DOI(c.doi or "") for c in citations}
@@ -109,7 +120,7 @@ def search_dois(lookup: Lookup, citations: Sequence[Citation]) -> list[Outcome]:
         for doi in misses:
             failures[doi.key] = OfflineMiss(f"offline mode: DOI {doi} is not in the cache")
     elif misses:
-        searched, failures = _search(lookup, misses)
+        searched, failures = _search(lookup, misses, fetch or lookup.fetch)
         answers.update(searched)
         _store(lookup, searched)
     outcomes = []

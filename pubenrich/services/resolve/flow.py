@@ -12,6 +12,7 @@ answer, as the phased order had it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any, Literal, TypeVar
@@ -59,15 +60,33 @@ class _Efetch:
         self.pending: list[str] = []
         self.seen: set[str] = set()
         self.underway: list[Future[object]] = []
+        self.lock = threading.Lock()  # a search's thread takes queued PMIDs too
 
     def add(self, pmids: Sequence[str]) -> None:
+        with self.lock:
+            self._queue(pmids)
+            full = []
+            while len(self.pending) >= self.size:
+                full.append(self.pending[: self.size])
+                del self.pending[: self.size]
+        for batch in full:
+            self._send(batch)
+
+    def fetch_with(self, pmids: list[str]) -> None:
+        """Fetch ``pmids`` now, on this thread, their last part-batch filled from the queue."""
+        with self.lock:
+            new = [p for p in dict.fromkeys(pmids) if p not in self.seen]
+            self.seen.update(new)
+            room = -len(new) % self.size
+            extra = self.pending[:room]
+            del self.pending[:room]
+        self.lookup.fetch([*pmids, *extra])
+
+    def _queue(self, pmids: Sequence[str]) -> None:
         for pmid in pmids:
             if pmid not in self.seen:
                 self.seen.add(pmid)
                 self.pending.append(pmid)
-        while len(self.pending) >= self.size:
-            self._send(self.pending[: self.size])
-            del self.pending[: self.size]
 
     def _send(self, pmids: list[str]) -> None:
         self.underway.append(self.pool.submit(self.lookup.fetch, pmids))
@@ -84,9 +103,12 @@ class _Searches:
     """DOIs the converter does not know, searched :data:`DOIS_PER_SEARCH` distinct DOIs at a
     time as they gather; outcomes are folded in when all are done."""
 
-    def __init__(self, lookup: Lookup, pool: Executor, citations: Sequence[Citation]) -> None:
+    def __init__(
+        self, lookup: Lookup, pool: Executor, citations: Sequence[Citation], efetch: _Efetch
+    ) -> None:
         self.lookup = lookup
         self.pool = pool
+        self.efetch = efetch
         self.citations = citations
         self.groups: Groups = {}
         self.underway: list[tuple[list[int], Future[list[Outcome]]]] = []
@@ -100,7 +122,9 @@ class _Searches:
 
     def _send(self, indexes: list[int]) -> None:
         chosen = [self.citations[i] for i in indexes]
-        self.underway.append((indexes, self.pool.submit(search_dois, self.lookup, chosen)))
+        self.underway.append(
+            (indexes, self.pool.submit(search_dois, self.lookup, chosen, self.efetch.fetch_with))
+        )
 
     def finish(self, known: list[Outcome]) -> None:
         if self.groups:
@@ -145,7 +169,7 @@ def resolve_ids(
     waits = {_doi_key(citations[i]) for i in with_pmcid if citations[i].doi}
     doi_only = _grouped(citations, [i for i in open_ if not citations[i].pmcid], _doi_key)
     efetch = _Efetch(lookup, pool)
-    searches = _Searches(lookup, pool, citations)
+    searches = _Searches(lookup, pool, citations, efetch)
 
     def step(indexes: list[int], kind: Literal["pmcid", "doi"]) -> None:
         outcomes = convert(lookup, [citations[i] for i in indexes], kind)
