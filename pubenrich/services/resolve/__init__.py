@@ -4,7 +4,8 @@ verified PubMed record.
 Citations are resolved together, in phases, so that each kind of request is shared across
 them and cached answers cost nothing. Each phase is a module that takes the citations still
 open and returns one :class:`~.outcome.Outcome` per citation; the :class:`Resolver` folds them
-in order:
+in this order for each citation, while the phases of different citations overlap (the PMIDs
+given are fetched while the converter works; see :mod:`.flow`):
 
 1. a PMID in the text is taken as it is (the record is still fetched and compared);
 2. PMCIDs and DOIs go through the PMC ID converter, 200 to a request;
@@ -22,6 +23,7 @@ in order:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import date
 from typing import Literal
 
@@ -36,9 +38,9 @@ from pubenrich.model.records import Article, BookArticle
 from pubenrich.ncbi.client import EutilsClient
 from pubenrich.services.records import Fetcher
 from pubenrich.services.resolve.citmatch import match_citations
-from pubenrich.services.resolve.convert import convert
 from pubenrich.services.resolve.cue_search import SEARCH_RETMAX, search_cues
-from pubenrich.services.resolve.doi_search import DOIS_PER_SEARCH, search_dois
+from pubenrich.services.resolve.doi_search import DOIS_PER_SEARCH
+from pubenrich.services.resolve.flow import resolve_ids, streams_for
 from pubenrich.services.resolve.given import take_given
 from pubenrich.services.resolve.outcome import Lookup, Outcome
 from pubenrich.services.resolve.scoring import AMBIGUOUS_SCORE
@@ -46,6 +48,8 @@ from pubenrich.text.citations import searchable
 
 __all__ = ["DOIS_PER_SEARCH", "SEARCH_RETMAX", "Resolution", "Resolver"]
 
+# The resolver's streams: the PMIDs given, the id path, the id-less path.
+STREAMS = 3
 # Shown in ``candidates``: the best few, not every record a broad search touched.
 CANDIDATES_KEPT = 5
 
@@ -89,9 +93,33 @@ class Resolver:
         self.fetcher = fetcher
 
     def resolve(self, citations: Sequence[Citation], *, refresh: bool = False) -> list[Resolution]:
-        """One :class:`Resolution` per citation, in order."""
+        """One :class:`Resolution` per citation, in order.
+
+        Three streams run side by side, each on citations the others never touch: the PMIDs
+        given are fetched; the id path converts, searches and fetches (:mod:`.flow`); the
+        id-less citations go through ECitMatch, then cue search. All share the client's rate
+        limiter and the fetched records; the records still missing are fetched last.
+        """
         lookup = Lookup(self.config, self.client, self.cache, self.fetcher, refresh)
         known = take_given(citations)
+        given = [k.pmid for k in known if k.pmid is not None]
+        with (
+            streams_for(lookup, STREAMS) as streams,
+            streams_for(lookup, self.config.max_in_flight) as pool,
+        ):
+            running: list[Future[object]] = [
+                streams.submit(lookup.fetch, given),
+                streams.submit(resolve_ids, lookup, citations, known, pool),
+                streams.submit(self._idless, lookup, citations, known),
+            ]
+            for stream in running:
+                stream.result()
+        lookup.fetch(k.pmid for k in known if k.pmid is not None)
+        return [self._finish(outcome, lookup) for outcome in known]
+
+    @staticmethod
+    def _idless(lookup: Lookup, citations: Sequence[Citation], known: list[Outcome]) -> None:
+        """ECitMatch, then cue search, for the open citations without a PMCID or DOI."""
 
         def phase(
             wants: Callable[[Citation, Outcome], bool],
@@ -99,18 +127,14 @@ class Resolver:
         ) -> None:
             """Run one phase on the citations it wants; fold its outcomes into ``known``."""
             chosen = [i for i, c in enumerate(citations) if wants(c, known[i])]
+            if not chosen:
+                return
             for index, outcome in zip(chosen, run(chosen), strict=True):
                 known[index] = known[index].then(outcome)
 
-        def cited(chosen: list[int]) -> list[Citation]:
-            return [citations[i] for i in chosen]
-
-        phase(lambda c, k: k.open, lambda ch: convert(lookup, cited(ch), "pmcid"))
-        phase(lambda c, k: k.open, lambda ch: convert(lookup, cited(ch), "doi"))
-        phase(lambda c, k: k.open and k.doi_unknown, lambda ch: search_dois(lookup, cited(ch)))
         phase(
             lambda c, k: k.open and not _by_id(c),
-            lambda ch: match_citations(lookup, cited(ch)),
+            lambda ch: match_citations(lookup, [citations[i] for i in ch]),
         )
         phase(
             lambda c, k: k.open and not _by_id(c) and searchable(c.cues),
@@ -121,8 +145,6 @@ class Resolver:
                 [citations[i].text for i in ch],
             ),
         )
-        lookup.fetch(k.pmid for k in known if k.pmid is not None)
-        return [self._finish(outcome, lookup) for outcome in known]
 
     @staticmethod
     def _finish(known: Outcome, lookup: Lookup) -> Resolution:

@@ -8,6 +8,7 @@ each can be read, and tested, on its own.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
@@ -82,7 +83,11 @@ class Outcome:
 @attrs.frozen
 class Lookup:
     """The settings and services the phases use, and the records fetched so far (shared, so
-    that a record two phases need is fetched once)."""
+    that a record two phases need is fetched once).
+
+    Phases run on several threads at once: a PMID another thread is already fetching is
+    waited for, not asked again.
+    """
 
     config: Config
     client: EutilsClient
@@ -90,12 +95,30 @@ class Lookup:
     fetcher: Fetcher
     refresh: bool
     records: dict[str, FetchResult] = attrs.field(factory=dict)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False)
+    _underway: dict[str, threading.Event] = attrs.field(factory=dict, init=False)
 
     def fetch(self, pmids: Iterable[str]) -> dict[str, FetchResult]:
-        """Fetch the records not fetched yet, together; return every record fetched so far."""
-        wanted = list(dict.fromkeys(p for p in pmids if p not in self.records))
-        if wanted:
-            self.records.update(self.fetcher.records(wanted, refresh=self.refresh))
+        """Fetch the records not fetched yet, together; return every record fetched so far
+        (once those another thread is fetching have come too)."""
+        done = threading.Event()
+        with self._lock:
+            wanted = [p for p in dict.fromkeys(pmids) if p not in self.records]
+            waits = {self._underway[p] for p in wanted if p in self._underway}
+            mine = [p for p in wanted if p not in self._underway]
+            self._underway.update(dict.fromkeys(mine, done))
+        if mine:
+            got: dict[str, FetchResult] = {}
+            try:
+                got = self.fetcher.records(mine, refresh=self.refresh)
+            finally:
+                with self._lock:
+                    self.records.update(got)
+                    for pmid in mine:
+                        del self._underway[pmid]
+                done.set()
+        for event in waits:
+            event.wait()
         return self.records
 
     def parallel(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R | PubenrichError]:
