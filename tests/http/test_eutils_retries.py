@@ -37,7 +37,7 @@ def test_429_then_503_then_reset_then_200_succeeds_with_the_expected_waits(
     mocked.get(EFETCH, status=503, body=b"<html><title>503 Service Unavailable</title></html>")
     mocked.get(EFETCH, body=requests.ConnectionError("Connection reset by peer"))
     mocked.get(EFETCH, body=efetch_body(["99000001"]))
-    caplog.set_level(logging.WARNING, logger="pubenrich")
+    caplog.set_level(logging.DEBUG, logger="pubenrich")
 
     batches = list(make_client(max_in_flight=1).efetch(["99000001"]))
 
@@ -51,6 +51,13 @@ def test_429_then_503_then_reset_then_200_succeeds_with_the_expected_waits(
         ("NcbiUnavailable", 0.5, 2),
         ("TransportError", 1.0, 3),
     ]
+    # One warning for the 429 (the limiter's) and one for the outage the 503 starts; the
+    # reset inside that outage is a debug line, and the recovery an info line.
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warned) == 2
+    assert "throttled" in warned[0]
+    assert "attempt 2 failed (HTTP 503" in warned[1]
+    assert any("answers again" in r.getMessage() for r in caplog.records)
 
 
 def test_a_permanent_error_fails_fast_with_ncbis_message(

@@ -176,11 +176,12 @@ def test_429s_do_not_spend_the_attempts_meant_for_real_failures() -> None:
 
 
 def test_429s_back_off_on_their_own_count() -> None:
-    """A 503 after three 429s waits the first backoff step, not the fourth."""
+    """A 429 without Retry-After waits the first step every time (the shared limiter holds
+    NCBI's window), never growing; a 503 after three 429s waits the first step too."""
     clock = Clock()
     limited = [RateLimited("API rate limit exceeded") for _ in range(3)]
     retrier(clock).call(failing(*limited, NcbiUnavailable("busy", status=503)))
-    assert clock.sleeps == [0.5, 1.0, 2.0, 0.5]
+    assert clock.sleeps == [0.5, 0.5, 0.5, 0.5]
 
 
 def test_429s_have_their_own_cap() -> None:
