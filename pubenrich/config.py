@@ -112,7 +112,7 @@ class Config:
             less when it is small: 15 s, plus 0.05 s per id past 300 (a stalled reply to a
             200-id efetch is cut off after 15 s, not 60), and never more than this.
         max_attempts: tries per request, the first included, 429s not counted. The deadline
-            below binds first in an outage (ten tries back off over about two minutes).
+            below binds first in an outage (twenty tries back off over about two minutes).
         max_retry_seconds: a request's deadline: it is not tried again past this many seconds
             after its first try.
         max_outage_seconds: the run's deadline: once NCBI has failed for this long with no
@@ -144,7 +144,7 @@ class Config:
     batch_size: int = attrs.field(default=200, validator=_check_batch_size)
     connect_timeout: float = attrs.field(default=10.0, validator=_positive)
     read_timeout: float = attrs.field(default=60.0, validator=_positive)
-    max_attempts: int = attrs.field(default=10, validator=_at_least_one)
+    max_attempts: int = attrs.field(default=20, validator=_at_least_one)
     max_retry_seconds: float = attrs.field(default=120.0, validator=_positive)
     max_outage_seconds: float = attrs.field(default=300.0, validator=_positive)
     max_in_flight: int = attrs.field(default=10, validator=_at_least_one)

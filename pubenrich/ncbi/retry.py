@@ -144,7 +144,9 @@ class RetryPolicy:
     max_rate_limited: int = attrs.field(default=20, validator=attrs.validators.ge(0))
     max_seconds: float = attrs.field(default=120.0, validator=_positive)
     initial_wait: float = attrs.field(default=0.5, validator=_positive)
-    max_wait: float = attrs.field(default=30.0, validator=_positive)
+    # 8 s: the end of an outage is noticed within 8 s (12 s with jitter), while twenty tries
+    # still back off over about two minutes (the request's deadline).
+    max_wait: float = attrs.field(default=8.0, validator=_positive)
     jitter: float = attrs.field(default=0.5)
 
     @max_attempts.validator
