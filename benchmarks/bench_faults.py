@@ -6,15 +6,16 @@ Usage:
 
 ``mix`` runs each job of tests/integration/fault_jobs.py (enrich by default: ids of every kind,
 reference lines, partial records, duplicates, junk) over N mixed inputs (10,000 by default)
-once without faults and then once per fault seed under the issue's mix: 10% 5xx, 5% connection
-resets, 5% cut bodies, 3% error bodies (HTTP 200), 1% stalls, 3% efetch answers that leave out
-records, and a second job on the same API key (a client fetching PMIDs at the key's full rate
-all along, so the two together ask for twice what the fake admits). The client runs on the
-scaled clock of fault_jobs (pacing and retry waits 50 times faster than real; the fake's
-rate window is scaled alike), with the API key and its default rate. It prints, per run: the
-resolvable inputs (the fault-free run's successes) and how many came back equal to it,
-wrong PMIDs (a non-error result naming another PMID than the fault-free run), other wrong
-statuses, errors (each must carry its reason), faults injected, 429s, and wall time.
+once without faults, then once per fault seed under the issue's mix: 10% 5xx, 5% connection
+resets, 5% cut bodies, 3% error bodies (HTTP 200), 1% stalls, 3% efetch answers that leave
+out records, and a second job on the same API key (a client fetching PMIDs at the key's full
+rate all along, so the two together ask for twice what the fake admits). Both clients run on
+the scaled clock of fault_jobs (10 times faster than real with --scale 0.1; the fake's rate
+window is scaled alike, so the key's limit binds), with the API key and its default rate.
+
+Printed per run: the resolvable inputs (the fault-free run's successes) and how many came
+back equal to it; wrong PMIDs (a non-error result naming another PMID than the fault-free
+run); other wrong statuses; errors (each must carry its reason); faults, 429s, wall time.
 
 ``outage`` fetches N PMIDs (10,000) in real time from the fake NCBI with an API key, with every
 request answered 503 from S seconds (2) after the start for D seconds (20), and prints the
@@ -32,9 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
 
+import attrs
+import fault_jobs
 from fault_jobs import (
     JOBS,
-    TIME_SCALE,
     Job,
     Result,
     compare,
@@ -65,6 +67,7 @@ MIXED = {
 def second_job(config: Config, pmids: list[str], stop: threading.Event) -> int:
     """Fetch ``pmids`` over and over on the same key until ``stop``; return the requests."""
     sent = 0
+    config = attrs.evolve(config, max_in_flight=10)
     with EutilsClient(config, clock=virtual_clock, sleep=virtual_sleep) as client:
         while not stop.is_set():
             for _ in client.efetch_batches(pmids):
@@ -128,7 +131,7 @@ def run_mix(job: Job, universe: SyntheticUniverse, n: int, seed: int) -> None:
         f"429s={stats['status_429']:,}; faults injected {faults} (total {sum(faults.values()):,})"
     )
     print(f"  statuses={dict(sorted(ledger.statuses.items()))}")
-    print(f"  wall time {wall:.1f} s (client clock scaled by {TIME_SCALE})")
+    print(f"  wall time {wall:.1f} s (clock and rate window scaled by {fault_jobs.TIME_SCALE})")
 
 
 def run_outage(n: int, start: float, seconds: float) -> None:
@@ -164,6 +167,13 @@ def main() -> None:
     mix.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     mix.add_argument("--jobs", nargs="+", default=["enrich"], choices=[j.name for j in JOBS])
     mix.add_argument("--size", type=int, default=5_000, help="PMIDs in the synthetic PubMed")
+    mix.add_argument(
+        "--scale",
+        type=float,
+        default=0.1,
+        help="the client's clock and the fake's rate window run this many times real time "
+        "(0.1: the key's 10 a second are 100 real requests a second, which the fake serves)",
+    )
     outage = sub.add_parser("outage")
     outage.add_argument("--pmids", type=int, default=10_000)
     outage.add_argument("--start", type=float, default=2.0)
@@ -172,6 +182,7 @@ def main() -> None:
     if args.mode == "outage":
         run_outage(args.pmids, args.start, args.seconds)
         return
+    fault_jobs.TIME_SCALE = args.scale  # read at each call of the scaled clock and fake
     universe = SyntheticUniverse(size=args.size, seed=11)
     for name in args.jobs:
         job = next(j for j in JOBS if j.name == name)
