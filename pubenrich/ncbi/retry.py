@@ -40,6 +40,8 @@ RETRIED: tuple[type[BaseException], ...] = (TransportError, NcbiUnavailable)
 CONNECTION_ATTEMPTS = 2
 _REASON_CHARS = 120
 RATE_LIMITED_UNCOUNTED = 1_000_000
+# Failing this long with no reply between is an outage worth telling the user about.
+OUTAGE_NOTICE = 5.0
 
 
 def _worth_retrying(error: BaseException) -> bool:
@@ -65,42 +67,65 @@ def reason(error: BaseException | None) -> str:
 class Outage:
     """Whether NCBI is failing now, shared by every request of a session.
 
-    An outage starts with a request's failure after a success (or at the start) and ends with
-    the next reply that is data. It is reported once, when it starts, and once, when it ends,
-    however many requests fail in between: a nightly job that rides out a two-minute outage
-    logs two lines, not one per attempt. A 429 is no outage: NCBI answered, it said "later".
+    An outage starts with a request's failure after a reply that was data (or at the start)
+    and ends with the next reply that is data. Failures cured within ``notice`` seconds are
+    the weather of a long run (a 5xx here, a reset there) and are logged at debug level. An
+    outage that outlasts them gets one warning, and one line when it ends, however many
+    requests fail in between: a nightly job that rides out a two-minute outage logs two
+    lines, not one per attempt. A 429 is no outage: NCBI answered; it said "later".
 
     Args:
         max_seconds: the run's deadline, how long an outage is waited out; past it a failed
             request is not retried (it fails with its error) until NCBI answers again.
         clock: a monotonic clock in seconds.
+        notice: seconds of failing with no reply in between that make an outage worth a
+            warning.
     """
 
-    def __init__(self, max_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        max_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        notice: float = OUTAGE_NOTICE,
+    ) -> None:
         self.max_seconds = max_seconds
+        self.notice = notice
         self._clock = clock
         self._lock = threading.Lock()
         self._since: float | None = None
         self._failures = 0
+        self._warned = False
 
-    def failed(self) -> bool:
-        """Count a failure; True when it starts an outage (the caller then warns)."""
+    def failed(self, error: BaseException | None = None) -> None:
+        """Count a failure; warn once when the outage has lasted ``notice`` seconds."""
         with self._lock:
+            now = self._clock()
             self._failures += 1
             if self._since is None:
-                self._since = self._clock()
-                return True
-            return False
+                self._since = now
+            lasted = now - self._since
+            warn = not self._warned and lasted >= self.notice
+            self._warned = self._warned or warn
+        if warn:
+            log.warning(
+                "NCBI has been failing for %.0f s (%s); waiting it out for up to %.0f s",
+                lasted,
+                reason(error),
+                self.max_seconds,
+                extra={"outage_seconds": lasted, "error": type(error).__name__},
+            )
 
     def answered(self) -> None:
         """NCBI answered: an outage in progress is over."""
         if self._since is None:  # the common case, read without the lock
             return
         with self._lock:
-            since, failures = self._since, self._failures
-            self._since, self._failures = None, 0
+            since, failures, warned = self._since, self._failures, self._warned
+            self._since, self._failures, self._warned = None, 0, False
         if since is not None:
-            log.info(
+            log.log(
+                logging.WARNING if warned else logging.DEBUG,
                 "NCBI answers again after %.1f s (%d failed attempts meanwhile)",
                 self._clock() - since,
                 failures,
@@ -213,9 +238,9 @@ class Retrier:
 
         Each retry is one short line (endpoint, id count, attempt, reason, wait); the request's
         URL is left out, as it says nothing the endpoint does not and can run to kilobytes. The
-        line is a warning only for the failure that starts an outage; the rest of the outage's
-        retries are debug lines. Once the outage has lasted past its deadline, a failure is
-        not retried.
+        line is a debug line, except for a connection that cannot be made; an outage that
+        lasts is told once by :class:`Outage`. Once the outage has lasted past its deadline,
+        a failure is not retried.
 
         Args:
             fn: the attempt; it raises a ``pubenrich`` error on failure.
@@ -233,18 +258,16 @@ class Retrier:
         # Failures by kind, counted in wait(), which tenacity calls once per failure.
         failed = {"real": 0, "limited": 0}
         outage = self.outage
-        starts = {"outage": False}
 
         def wait(state: tenacity.RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
             if isinstance(error, RateLimited):
                 failed["limited"] += 1
-                starts["outage"] = False
                 if error.retry_after is not None:
                     return error.retry_after
                 return policy.backoff(1, self._draw())
             failed["real"] += 1
-            starts["outage"] = outage.failed()
+            outage.failed(error)
             return policy.backoff(failed["real"], self._draw())
 
         label = what if ids is None else f"{what} ({ids:,} id{'s' if ids != 1 else ''})"
@@ -262,8 +285,10 @@ class Retrier:
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
+            # A connection that cannot be made is news at once (issue 20); the rest is told
+            # by the outage, once, if it lasts.
             log.log(
-                logging.WARNING if starts["outage"] else logging.DEBUG,
+                logging.WARNING if isinstance(error, ConnectionFailed) else logging.DEBUG,
                 "%s: attempt %d failed (%s), retrying in %.1f s",
                 label,
                 state.attempt_number,

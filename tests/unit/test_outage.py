@@ -51,10 +51,12 @@ def test_an_outage_of_a_minute_is_ridden_out_by_the_defaults() -> None:
 
 
 def test_an_outage_warns_once_for_all_its_requests(caplog: pytest.LogCaptureFixture) -> None:
-    """Three requests failing through one outage: one warning, then one line at its end."""
+    """Two requests failing through one 20 s outage (the first alone, the second retried):
+    one warning once it has lasted 5 s, one when it ends; every retry line is debug."""
     caplog.set_level(logging.DEBUG, logger="pubenrich.ncbi.retry")
     clock = Clock()
     outage = Outage(300.0, clock)
+    outage.failed(NcbiUnavailable("busy", status=503))  # another request began the outage
     retrier = Retrier(
         RetryPolicy(max_attempts=20),
         clock=clock,
@@ -62,32 +64,24 @@ def test_an_outage_warns_once_for_all_its_requests(caplog: pytest.LogCaptureFixt
         draw=lambda: 0.0,
         outage=outage,
     )
-    for _ in range(3):
-        assert retrier.call(down_until(clock, 20.0 + clock.now), what="efetch") == "ok"
-    warned = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    debug = [r for r in caplog.records if r.levelno == logging.DEBUG]
-    ended = [r for r in caplog.records if "answers again" in r.getMessage()]
-    assert len(warned) == 3  # one per outage: each call above met an outage of its own
-    assert len(debug) >= 9
-    assert len(ended) == 3
-
-
-def test_requests_inside_one_outage_share_its_warning(caplog: pytest.LogCaptureFixture) -> None:
-    """A second request failing while the first outage goes on adds no warning."""
-    caplog.set_level(logging.DEBUG, logger="pubenrich.ncbi.retry")
-    clock = Clock()
-    outage = Outage(300.0, clock)
-    assert outage.failed() is True  # another request started the outage
-    retrier = Retrier(
-        RetryPolicy(max_attempts=20),
-        clock=clock,
-        sleep=clock.sleep,
-        draw=lambda: 0.0,
-        outage=outage,
-    )
-    assert retrier.call(down_until(clock, 10.0)) == "ok"
-    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert retrier.call(down_until(clock, 20.0), what="efetch") == "ok"
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warned) == 2
+    assert warned[0].startswith("NCBI has been failing for 8 s (HTTP 503")
+    assert warned[1].startswith("NCBI answers again after 23.5 s (7 failed attempts")
+    assert len([r for r in caplog.records if hasattr(r, "wait_seconds")]) == 6
     assert not outage.expired()
+
+
+def test_failures_cured_at_once_warn_nobody(caplog: pytest.LogCaptureFixture) -> None:
+    """Isolated faults (a 503 here and there), each cured within a second: no warning."""
+    caplog.set_level(logging.DEBUG, logger="pubenrich.ncbi.retry")
+    clock = Clock()
+    retrier = Retrier(RetryPolicy(), clock=clock, sleep=clock.sleep, draw=lambda: 0.0)
+    for _ in range(5):
+        assert retrier.call(down_until(clock, clock.now + 0.1)) == "ok"
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert len([r for r in caplog.records if hasattr(r, "wait_seconds")]) == 5
 
 
 def test_past_the_runs_deadline_a_failure_is_not_retried() -> None:

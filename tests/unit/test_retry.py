@@ -126,10 +126,12 @@ def test_retry_after_sets_a_floor_on_the_wait() -> None:
 
 
 def test_each_retry_is_logged_with_extra_fields(caplog: pytest.LogCaptureFixture) -> None:
-    """One warning per retry with endpoint, attempt, wait, error class and status."""
-    caplog.set_level(logging.WARNING, logger="pubenrich.ncbi.retry")
+    """One line per retry (debug: an outage is told once, by the Outage) with endpoint,
+    attempt, wait, error class and status; a failure cured at once warns nobody."""
+    caplog.set_level(logging.DEBUG, logger="pubenrich.ncbi.retry")
     retrier(Clock()).call(failing(NcbiUnavailable("busy", status=503)), what="efetch")
-    (record,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    (record,) = [r for r in caplog.records if hasattr(r, "wait_seconds")]
     assert (record.endpoint, record.attempt, record.wait_seconds) == ("efetch", 1, 0.5)  # type: ignore[attr-defined]
     assert (record.error, record.status) == ("NcbiUnavailable", 503)  # type: ignore[attr-defined]
 
