@@ -108,9 +108,16 @@ class Config:
         batch_size: ids per request (NCBI asks for POST above 200; idconv takes at most 200
             and ESummary JSON at most 500, whatever this says).
         connect_timeout: seconds to wait for a connection.
-        read_timeout: seconds to wait for each read of the reply.
-        max_attempts: tries per request, the first included.
-        max_retry_seconds: the time after which a request is not tried again.
+        read_timeout: the most seconds to wait for each read of the reply. A request waits
+            less when it is small: 15 s, plus 0.05 s per id past 300 (a stalled reply to a
+            200-id efetch is cut off after 15 s, not 60), and never more than this.
+        max_attempts: tries per request, the first included, 429s not counted. The deadline
+            below binds first in an outage (twenty tries back off over about two minutes).
+        max_retry_seconds: a request's deadline: it is not tried again past this many seconds
+            after its first try.
+        max_outage_seconds: the run's deadline: once NCBI has failed for this long with no
+            reply in between, a failed request is no longer retried, nor a failed batch asked
+            again, until NCBI answers again. The defaults ride out an outage of a few minutes.
         max_in_flight: requests sent together and awaiting their replies. NCBI takes one to a
             few seconds per batch, so a window that covers rate x latency lets the rate limit,
             not the latency, bound a large job.
@@ -137,8 +144,9 @@ class Config:
     batch_size: int = attrs.field(default=200, validator=_check_batch_size)
     connect_timeout: float = attrs.field(default=10.0, validator=_positive)
     read_timeout: float = attrs.field(default=60.0, validator=_positive)
-    max_attempts: int = attrs.field(default=6, validator=_at_least_one)
+    max_attempts: int = attrs.field(default=20, validator=_at_least_one)
     max_retry_seconds: float = attrs.field(default=120.0, validator=_positive)
+    max_outage_seconds: float = attrs.field(default=300.0, validator=_positive)
     max_in_flight: int = attrs.field(default=10, validator=_at_least_one)
     cache_path: Path | None = attrs.field(default=None, converter=_optional_path)
     offline: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))

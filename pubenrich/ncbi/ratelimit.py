@@ -7,6 +7,7 @@ measured with a monotonic clock (wall-clock jumps must not release a burst).
 
 from __future__ import annotations
 
+import collections
 import logging
 import math
 import threading
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 # A little headroom below the nominal rate: the server counts arrivals, and arrivals jitter
 # around departures. Two percent costs little and keeps a steady stream clear of the limit.
 HEADROOM = 0.02
+WINDOW = 1.0  # NCBI counts requests per second
 
 
 class RateLimiter:
@@ -54,6 +56,10 @@ class RateLimiter:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._next: float | None = None  # earliest time of the next slot
+        self.throttled = 0  # 429s seen
+        # Departures of the trailing window, at most as many as the rate allows in it.
+        self._burst = max(1, math.ceil(self.rate * WINDOW - 1e-9))
+        self._sent: collections.deque[float] = collections.deque()
 
     def __repr__(self) -> str:
         return f"RateLimiter(rate={self.rate:g}/s)"
@@ -67,11 +73,32 @@ class RateLimiter:
             return slot - now
 
     def acquire(self) -> float:
-        """Wait for the next slot; return the seconds waited."""
-        delay = self.reserve()
-        if delay > 0:
-            self._sleep(delay)
-        return delay
+        """Wait for the next slot, then for room in the window of actual departures; return
+        the seconds waited."""
+        waited = self.reserve()
+        if waited > 0:
+            self._sleep(waited)
+        while (extra := self._depart()) > 0:
+            self._sleep(extra)
+            waited += extra
+        return waited
+
+    def _depart(self) -> float:
+        """Record a departure now when the trailing window has room; else the wait for room.
+
+        Slots are evenly spaced, but a thread can wake late for its slot and land next to the
+        one after it; NCBI counts what arrives, so what departed is what must stay under the
+        limit in any window.
+        """
+        with self._lock:
+            now = self._clock()
+            sent = self._sent
+            while sent and now - sent[0] >= WINDOW:
+                sent.popleft()
+            if len(sent) < self._burst:
+                sent.append(now)
+                return 0.0
+            return sent[0] + WINDOW - now
 
     def penalize(self, seconds: float) -> None:
         """Hold every thread back for ``seconds`` from now (after NCBI said "too many").
@@ -86,8 +113,12 @@ class RateLimiter:
             resume = now + seconds
             if self._next is None or self._next < resume:
                 self._next = resume
-        log.warning(
+            self.throttled += 1
+            first = self.throttled == 1
+        # The first 429 is news; the rest (another job on the same key) are counted, not shown.
+        log.log(
+            logging.WARNING if first else logging.DEBUG,
             "NCBI throttled a request; pausing all requests for %.2f s",
             seconds,
-            extra={"pause_seconds": seconds, "rate": self.rate},
+            extra={"pause_seconds": seconds, "rate": self.rate, "throttled": self.throttled},
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -26,7 +27,7 @@ from pubenrich.errors import (
     TransportError,
 )
 
-__all__ = ["CONNECTION_ATTEMPTS", "RETRIED", "Retrier", "RetryPolicy", "reason"]
+__all__ = ["CONNECTION_ATTEMPTS", "RETRIED", "Outage", "Retrier", "RetryPolicy", "reason"]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ RETRIED: tuple[type[BaseException], ...] = (TransportError, NcbiUnavailable)
 # waiting tens of seconds for an answer the first try already gave.
 CONNECTION_ATTEMPTS = 2
 _REASON_CHARS = 120
+RATE_LIMITED_UNCOUNTED = 1_000_000
+# Failing this long with no reply between is an outage worth telling the user about.
+OUTAGE_NOTICE = 5.0
 
 
 def _worth_retrying(error: BaseException) -> bool:
@@ -60,6 +64,80 @@ def reason(error: BaseException | None) -> str:
     return text if len(text) <= _REASON_CHARS else text[: _REASON_CHARS - 1] + "…"
 
 
+class Outage:
+    """Whether NCBI is failing now, shared by every request of a session.
+
+    An outage starts with a request's failure after a reply that was data (or at the start)
+    and ends with the next reply that is data. Failures cured within ``notice`` seconds are
+    the weather of a long run (a 5xx here, a reset there) and are logged at debug level. An
+    outage that outlasts them gets one warning, and one line when it ends, however many
+    requests fail in between: a nightly job that rides out a two-minute outage logs two
+    lines, not one per attempt. A 429 is no outage: NCBI answered; it said "later".
+
+    Args:
+        max_seconds: the run's deadline, how long an outage is waited out; past it a failed
+            request is not retried (it fails with its error) until NCBI answers again.
+        clock: a monotonic clock in seconds.
+        notice: seconds of failing with no reply in between that make an outage worth a
+            warning.
+    """
+
+    def __init__(
+        self,
+        max_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        notice: float = OUTAGE_NOTICE,
+    ) -> None:
+        self.max_seconds = max_seconds
+        self.notice = notice
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._since: float | None = None
+        self._failures = 0
+        self._warned = False
+
+    def failed(self, error: BaseException | None = None) -> None:
+        """Count a failure; warn once when the outage has lasted ``notice`` seconds."""
+        with self._lock:
+            now = self._clock()
+            self._failures += 1
+            if self._since is None:
+                self._since = now
+            lasted = now - self._since
+            warn = not self._warned and lasted >= self.notice
+            self._warned = self._warned or warn
+        if warn:
+            log.warning(
+                "NCBI has been failing for %.0f s (%s); waiting it out for up to %.0f s",
+                lasted,
+                reason(error),
+                self.max_seconds,
+                extra={"outage_seconds": lasted, "error": type(error).__name__},
+            )
+
+    def answered(self) -> None:
+        """NCBI answered: an outage in progress is over."""
+        if self._since is None:  # the common case, read without the lock
+            return
+        with self._lock:
+            since, failures, warned = self._since, self._failures, self._warned
+            self._since, self._failures, self._warned = None, 0, False
+        if since is not None:
+            log.log(
+                logging.WARNING if warned else logging.DEBUG,
+                "NCBI answers again after %.1f s (%d failed attempts meanwhile)",
+                self._clock() - since,
+                failures,
+                extra={"outage_seconds": self._clock() - since, "failures": failures},
+            )
+
+    def expired(self) -> bool:
+        """True when the outage in progress has lasted longer than the run's deadline."""
+        since = self._since
+        return since is not None and self._clock() - since > self.max_seconds
+
+
 def _positive(_inst: object, attr: attrs.Attribute[float], value: float) -> None:
     if value <= 0:
         raise ValueError(f"{attr.name} must be positive, got {value!r}")
@@ -73,8 +151,10 @@ class RetryPolicy:
     2 ** (n - 1))`` stretched by a random factor in ``[1, 1 + jitter)``, so that threads that
     failed together do not come back together. A :class:`RateLimited` error (429) is counted
     apart: it says "later", not "broken", so it spends ``max_rate_limited`` and never the
-    attempts meant for real failures, and waits at least its ``retry_after`` when NCBI names
-    one. ``max_seconds`` bounds both kinds together, so a run still ends in bounded time.
+    attempts meant for real failures; it waits its ``retry_after`` when NCBI names one and
+    otherwise the first step (the shared limiter holds every request for NCBI's window), so a
+    429 slows a request as long as NCBI asks and no longer. ``max_seconds`` bounds both kinds
+    together, so a run still ends in bounded time.
 
     Attributes:
         max_attempts: tries in all, the first included, not counting those refused with 429.
@@ -89,7 +169,9 @@ class RetryPolicy:
     max_rate_limited: int = attrs.field(default=20, validator=attrs.validators.ge(0))
     max_seconds: float = attrs.field(default=120.0, validator=_positive)
     initial_wait: float = attrs.field(default=0.5, validator=_positive)
-    max_wait: float = attrs.field(default=30.0, validator=_positive)
+    # 8 s: the end of an outage is noticed within 8 s (12 s with jitter), while twenty tries
+    # still back off over about two minutes (the request's deadline).
+    max_wait: float = attrs.field(default=8.0, validator=_positive)
     jitter: float = attrs.field(default=0.5)
 
     @max_attempts.validator
@@ -109,7 +191,9 @@ class RetryPolicy:
         return cls(
             max_attempts=config.max_attempts,
             max_seconds=config.max_retry_seconds,
-            max_rate_limited=0 if config.max_attempts == 1 else 20,
+            # 429s are bounded by the deadline, not counted: another job on the same key can
+            # draw many of them, and each only says "later".
+            max_rate_limited=0 if config.max_attempts == 1 else RATE_LIMITED_UNCOUNTED,
         )
 
     def backoff(self, attempt: int, draw: float) -> float:
@@ -126,6 +210,8 @@ class Retrier:
         clock: a monotonic clock in seconds, measuring the total time.
         sleep: the sleep between attempts; tests pass a fake, so they never sleep.
         draw: returns a number in [0, 1) for the jitter.
+        outage: the outage tracker shared by the calls of a session (one of its own by
+            default, with the policy's ``max_seconds`` as its deadline).
     """
 
     def __init__(
@@ -135,11 +221,13 @@ class Retrier:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         draw: Callable[[], float] = random.random,
+        outage: Outage | None = None,
     ) -> None:
         self.policy = policy or RetryPolicy()
         self._clock = clock
         self._sleep = sleep
         self._draw = draw
+        self.outage = outage or Outage(self.policy.max_seconds, clock)
 
     def __repr__(self) -> str:
         return f"Retrier({self.policy!r})"
@@ -149,7 +237,10 @@ class Retrier:
         run out; then re-raise its last error.
 
         Each retry is one short line (endpoint, id count, attempt, reason, wait); the request's
-        URL is left out, as it says nothing the endpoint does not and can run to kilobytes.
+        URL is left out, as it says nothing the endpoint does not and can run to kilobytes. The
+        line is a debug line, except for a connection that cannot be made; an outage that
+        lasts is told once by :class:`Outage`. Once the outage has lasted past its deadline,
+        a failure is not retried.
 
         Args:
             fn: the attempt; it raises a ``pubenrich`` error on failure.
@@ -166,15 +257,18 @@ class Retrier:
         started = self._clock()
         # Failures by kind, counted in wait(), which tenacity calls once per failure.
         failed = {"real": 0, "limited": 0}
+        outage = self.outage
 
         def wait(state: tenacity.RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
-            kind = "limited" if isinstance(error, RateLimited) else "real"
-            failed[kind] += 1
-            seconds: float = policy.backoff(failed[kind], self._draw())
-            if isinstance(error, RateLimited) and error.retry_after is not None:
-                seconds = max(seconds, error.retry_after)
-            return seconds
+            if isinstance(error, RateLimited):
+                failed["limited"] += 1
+                if error.retry_after is not None:
+                    return error.retry_after
+                return policy.backoff(1, self._draw())
+            failed["real"] += 1
+            outage.failed(error)
+            return policy.backoff(failed["real"], self._draw())
 
         label = what if ids is None else f"{what} ({ids:,} id{'s' if ids != 1 else ''})"
 
@@ -184,12 +278,17 @@ class Retrier:
                 return True
             if failed["real"] >= policy.max_attempts or failed["limited"] > policy.max_rate_limited:
                 return True
+            if not isinstance(error, RateLimited) and outage.expired():
+                return True
             upcoming = state.upcoming_sleep or 0.0
             return self._clock() - started + upcoming > policy.max_seconds
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
-            log.warning(
+            # A connection that cannot be made is news at once (issue 20); the rest is told
+            # by the outage, once, if it lasts.
+            log.log(
+                logging.WARNING if isinstance(error, ConnectionFailed) else logging.DEBUG,
                 "%s: attempt %d failed (%s), retrying in %.1f s",
                 label,
                 state.attempt_number,
@@ -225,6 +324,11 @@ class Retrier:
                 raise RuntimeError("retry stopped without an outcome")
             raise error
 
+        def attempt() -> T:
+            result = fn()
+            outage.answered()
+            return result
+
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception(_worth_retrying),
             wait=wait,
@@ -234,4 +338,4 @@ class Retrier:
             retry_error_callback=give_up,
             reraise=True,
         )
-        return retrying(fn)
+        return retrying(attempt)

@@ -20,14 +20,20 @@ from pubenrich.errors import OfflineMiss, RateLimited
 from pubenrich.ncbi.classify import Format, classify
 from pubenrich.ncbi.idconv import IDCONV_RATE
 from pubenrich.ncbi.ratelimit import RateLimiter
-from pubenrich.ncbi.retry import Retrier, RetryPolicy
+from pubenrich.ncbi.retry import Outage, Retrier, RetryPolicy
 from pubenrich.ncbi.transport import HttpRequest, HttpResponse, RequestsTransport, Transport
 
-__all__ = ["Cancelled", "Session"]
+__all__ = ["Cancelled", "Session", "read_timeout"]
 
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_PAUSE = 1.0  # NCBI counts per second: after a 429, pause everyone for a second
+# A stalled reply is cut off after a read timeout suited to the request: NCBI starts answering
+# a batch of a few hundred ids within seconds, so one stall should not hold a window for the
+# whole (configurable) maximum; larger batches get more time, up to that maximum.
+STALL_FLOOR = 15.0
+STALL_FREE_IDS = 300
+STALL_PER_ID = 0.05
 
 Pairs = list[tuple[str, str]]
 
@@ -60,7 +66,8 @@ class Session:
         retry_args: dict[str, Any] = {"clock": clock, "sleep": sleep}
         if random is not None:
             retry_args["draw"] = random
-        self._retrier = Retrier(RetryPolicy.from_config(config), **retry_args)
+        self.outage = Outage(config.max_outage_seconds, clock)
+        self._retrier = Retrier(RetryPolicy.from_config(config), outage=self.outage, **retry_args)
         self._clock = clock
         self._closed = False
         self._sent: Counter[str] = Counter()
@@ -143,7 +150,7 @@ class Session:
             url=url,
             params=() if post else pairs,
             data=pairs if post else None,
-            timeout=self.config.timeout,
+            timeout=(self.config.connect_timeout, read_timeout(self.config, _id_count(params))),
         )
         shown = mask_params(_joined(pairs))
         secrets = request.secrets()
@@ -183,6 +190,12 @@ class Session:
             return reply
 
         return self._retrier.call(attempt, what=endpoint, ids=_id_count(params))
+
+
+def read_timeout(config: Config, ids: int | None) -> float:
+    """Seconds to wait for each read of a reply to a request for ``ids`` ids."""
+    wanted = STALL_FLOOR + STALL_PER_ID * max(0, (ids or 0) - STALL_FREE_IDS)
+    return min(config.read_timeout, wanted)
 
 
 def _id_count(params: Pairs) -> int | None:

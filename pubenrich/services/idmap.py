@@ -32,6 +32,7 @@ from pubenrich.services.sources import (
     failed_batch,
     given,
     in_trust_order,
+    retry_later,
     today,
     windows,
 )
@@ -133,6 +134,15 @@ class NcbiMappings:
         """A reply for every id."""
         if self.config.offline:
             return {i: OfflineMiss(f"offline mode: {i} is not in the cache") for i in idents}
+        replies = self._convert(idents)
+        # A failed batch is asked again, with a fresh budget, after the rest of the window.
+        again = retry_later(idents, replies)
+        if again:
+            replies.update(self._convert(again))
+        return replies
+
+    def _convert(self, idents: Sequence[Identifier]) -> dict[Identifier, MappingReply]:
+        """One pass of the converter over ``idents``."""
         by_value = {ident.value: ident for ident in idents}
         replies: dict[Identifier, MappingReply] = {}
         for values, records in self.client.idconv_batches(list(by_value)):

@@ -46,6 +46,7 @@ from pubenrich.services.sources import (
     failed_batch,
     given,
     in_trust_order,
+    retry_later,
     today,
     windows,
 )
@@ -126,10 +127,14 @@ class NcbiRecords:
             }
         replies, absent = self._efetch_round(keys, today())
         # NCBI leaves unknown PMIDs out of a reply, and under load sometimes leaves out known
-        # ones too: ask once more for the absent ones before calling them not found.
-        if absent:
+        # ones too: ask once more for the absent ones before calling them not found. The ids
+        # of batches that failed are asked again with them, in full batches.
+        again_keys = set(retry_later(keys, replies)).union(absent)
+        if again_keys:
             now = today()
-            again, still_absent = self._efetch_round(absent, now)
+            again, still_absent = self._efetch_round(
+                [key for key in keys if key in again_keys], now
+            )
             replies.update(again)
             if still_absent:
                 replies.update(self._confirm_absent(still_absent, now))
@@ -176,6 +181,24 @@ class NcbiRecords:
         """
         replies: dict[str, RecordReply] = {}
         unknown: list[str] = []
+        failed = self._summarize(keys, now, replies, unknown)
+        again = retry_later(failed, replies)
+        if again:
+            self._summarize(again, now, replies, unknown)
+        if unknown:
+            self.cache.put_missing(RECORDS, unknown, version=SCHEMA_VERSION)
+        return replies
+
+    def _summarize(
+        self,
+        keys: Sequence[str],
+        now: date,
+        replies: dict[str, RecordReply],
+        unknown: list[str],
+    ) -> list[str]:
+        """One pass of ESummary over ``keys``, into ``replies``; unknown PMIDs join
+        ``unknown``. Returns the keys whose request failed."""
+        failed: list[str] = []
         for ids, batch in self.client.esummary_batches(keys):
             summaries: dict[str, dict[str, Any]] = {}
             failure: PubenrichError | None = None
@@ -193,12 +216,12 @@ class NcbiRecords:
                     unknown.append(key)
                     replies[key] = Answer(None, given, "eutils", now)
                     continue
+                if failure is not None:
+                    failed.append(key)
                 replies[key] = failure or NcbiUnavailable(
-                    f"efetch left out PMID {key} twice, though ESummary lists it"
+                    f"efetch left out PMID {key}, though ESummary lists it"
                 )
-        if unknown:
-            self.cache.put_missing(RECORDS, unknown, version=SCHEMA_VERSION)
-        return replies
+        return failed
 
 
 class Records:

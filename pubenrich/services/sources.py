@@ -8,7 +8,7 @@ and the first source that answers a key wins. Telling the sources apart is then 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any, Generic, Protocol, TypeVar
@@ -16,7 +16,13 @@ from typing import Any, Generic, Protocol, TypeVar
 import attrs
 
 from pubenrich.cache import CacheEntry
-from pubenrich.errors import PubenrichError
+from pubenrich.errors import (
+    ConnectionFailed,
+    NcbiUnavailable,
+    ParseError,
+    PubenrichError,
+    TransportError,
+)
 from pubenrich.model.enriched import RecordSource
 
 __all__ = [
@@ -30,6 +36,7 @@ __all__ = [
     "failed_batch",
     "given",
     "in_trust_order",
+    "retry_later",
     "today",
     "windows",
 ]
@@ -119,6 +126,26 @@ def today() -> date:
 def failed_batch(ids: Sequence[object], error: PubenrichError) -> None:
     """Log a batch that failed after its retries: it fails its own ids, not the job."""
     log.warning("a batch of %d ids failed: %s", len(ids), error)
+
+
+def retry_later(keys: Sequence[K], replies: Mapping[K, object]) -> list[K]:
+    """The keys, in order, whose batch failed in a way a later try may cure: NCBI unavailable
+    (5xx, error bodies, 429s past the deadline), a broken transfer, or a reply that would not
+    parse. Each is asked once more, after the rest of its window, with a fresh attempt budget
+    and batched with the others, so a failed batch is not the end of its ids.
+
+    A connection that cannot be made at all is not: the run stops on it quickly.
+    """
+    again = [key for key in keys if _curable(replies.get(key))]
+    if again:
+        log.info("asking NCBI again for %d ids whose batch failed", len(again))
+    return again
+
+
+def _curable(reply: object) -> bool:
+    if isinstance(reply, ConnectionFailed):
+        return False
+    return isinstance(reply, NcbiUnavailable | TransportError | ParseError)
 
 
 def given(value: T) -> T:

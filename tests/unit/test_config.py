@@ -18,7 +18,8 @@ def test_defaults_point_at_ncbi() -> None:
     assert config.eutils_url == "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
     assert config.idconv_url == "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/"
     assert (config.tool, config.email, config.api_key) == ("pubenrich", None, None)
-    assert (config.batch_size, config.max_attempts, config.offline) == (200, 6, False)
+    assert (config.batch_size, config.max_attempts, config.offline) == (200, 20, False)
+    assert (config.max_retry_seconds, config.max_outage_seconds) == (120.0, 300.0)
 
 
 @pytest.mark.parametrize(

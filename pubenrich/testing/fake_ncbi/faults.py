@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -23,7 +24,7 @@ from pubenrich.testing.fake_ncbi.wire import (
     param,
 )
 
-__all__ = ["FAULT_KINDS", "FaultPlan", "cut_point", "fault_reply"]
+__all__ = ["FAULT_KINDS", "FaultPlan", "OutagePlan", "cut_point", "fault_reply"]
 
 FAULT_KINDS = (
     "rate_limit",
@@ -79,6 +80,31 @@ class FaultPlan:
     def rng(self, index: int) -> random.Random:
         """A generator for the details of request ``index``'s fault (what to cut, omit)."""
         return random.Random(f"fault-detail:{self.seed}:{index}")  # noqa: S311 - not secret
+
+
+@attrs.frozen
+class OutagePlan(FaultPlan):
+    """An outage: every request answered ``kind`` (503 by default) from ``start`` seconds
+    after the plan is made for ``seconds`` seconds, on the real monotonic clock; before and
+    after it, the plan's seeded faults (none by default).
+
+    Args:
+        start: seconds from the plan's making to the outage.
+        seconds: how long the outage lasts.
+        kind: the fault every request meets during it.
+    """
+
+    start: float = 2.0
+    seconds: float = 20.0
+    kind: str = "http_503"
+    made: float = attrs.field(factory=time.monotonic)
+
+    def fault_for(self, index: int) -> str | None:
+        """The outage's fault while it lasts, else the seeded plan's."""
+        elapsed = time.monotonic() - self.made
+        if self.start <= elapsed < self.start + self.seconds:
+            return self.kind
+        return super().fault_for(index)
 
 
 def fault_reply(fault: str, endpoint: str, params: Params, client: str, limit: int) -> Reply | None:
