@@ -125,7 +125,7 @@ class SqliteCache(Closeable):
         if conn is not None and self._local.generation == self._generation:
             return conn
         try:
-            conn = self._connect()
+            conn = self._connect_when_free()
         except (sqlite3.DatabaseError, UnknownLayout) as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise CacheError(f"cache {self.path} is locked: {exc}") from exc
@@ -139,6 +139,23 @@ class SqliteCache(Closeable):
         self._local.conn = conn
         self._local.generation = self._generation
         return conn
+
+    def _connect_when_free(self) -> sqlite3.Connection:
+        """Connect, waiting out another process's lock for up to ``busy_timeout``.
+
+        SQLite's own busy wait does not cover every step of opening: switching a new file to
+        WAL while another process creates the tables answers "locked" at once.
+        """
+        deadline = time.monotonic() + self._busy_timeout
+        pause = 0.01
+        while True:
+            try:
+                return self._connect()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
     def _unwritable(self, exc: BaseException) -> bool:
         """Whether ``exc`` says the file could not be written or created, not that it is
