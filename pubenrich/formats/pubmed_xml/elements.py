@@ -18,7 +18,7 @@ from lxml import etree
 
 from pubenrich.errors import InvalidIdentifier
 from pubenrich.model.codec import slot_constructor as _maker
-from pubenrich.model.dates import PartialDate, month_of, parse_medline_date, season_of
+from pubenrich.model.dates import MONTHS, PartialDate, month_of, parse_medline_date, season_of
 from pubenrich.model.identifiers import PMID
 from pubenrich.model.records import (
     Abstract,
@@ -46,6 +46,7 @@ _new_article_id = _maker(ArticleId)
 _new_reference = _maker(Reference)
 _new_author = _maker(Author)
 _new_affiliation = _maker(Affiliation)
+_new_date = _maker(PartialDate, checked=("month", "day"))
 
 
 # ---------------------------------------------------------------------- text
@@ -150,6 +151,14 @@ def _int(text: str | None) -> int | None:
     return int(text) if text and text.strip().isdigit() else None
 
 
+# The month spellings PubMed writes, each read once here by month_of (so they cannot
+# disagree): a date then costs one dict look-up, and month_of reads any other spelling.
+_MONTH_OF = {
+    text: month_of(text)
+    for text in (*MONTHS, *(str(n) for n in range(1, 13)), *(f"{n:02d}" for n in range(1, 10)))
+}
+
+
 def read_date(element: Element) -> PartialDate:
     """A structured date (``Year``/``Month``/``Day``/``Season``) or a ``MedlineDate``."""
     # Several per record (the History): one pass, the first of each tag wins, as find() would.
@@ -169,12 +178,15 @@ def read_date(element: Element) -> PartialDate:
             return parse_medline_date(text_of(child))
         elif tag == "Season" and season is None:
             season = (child.text or "").strip()
+    month_number = _MONTH_OF.get(month) if month else None
+    if month_number is None and month:
+        month_number = month_of(month)
     day_number = _int(day)
-    return PartialDate(
-        _int(year),
-        month_of(month),
-        day_number if day_number and 1 <= day_number <= 31 else None,
-        season_of(season) if season else None,
+    if day_number is not None and not 1 <= day_number <= 31:
+        day_number = None
+    # month_of gives 1 to 12 and the day is checked above: what PartialDate's validators ask.
+    return _new_date(
+        _int(year), month_number, day_number, season_of(season) if season else None, None, None
     )
 
 
