@@ -21,6 +21,7 @@ from pubenrich.formats.pubmed_xml.elements import (
     is_yes,
     many,
     markup,
+    new_history_date,
     once,
     optional_text,
     pmid_or_none,
@@ -212,7 +213,7 @@ def _supplementary(element: Element) -> list[str]:
 
 def _history(element: Element) -> list[HistoryDate]:
     return [
-        HistoryDate(c.get("PubStatus", ""), read_date(c))
+        new_history_date(c.get("PubStatus", ""), read_date(c))
         for c in element.iterchildren("PubMedPubDate")
     ]
 

@@ -30,6 +30,7 @@ from pubenrich.model.records import (
     CommentCorrection,
     DataBank,
     Grant,
+    HistoryDate,
     MeshHeading,
     MeshQualifier,
     PublicationType,
@@ -47,6 +48,11 @@ _new_reference = _maker(Reference)
 _new_author = _maker(Author)
 _new_affiliation = _maker(Affiliation)
 _new_date = _maker(PartialDate, checked=("month", "day"))
+_new_mesh_heading = _maker(MeshHeading)
+_new_mesh_qualifier = _maker(MeshQualifier)
+_new_publication_type = _maker(PublicationType)
+_new_section = _maker(AbstractSection)
+new_history_date = _maker(HistoryDate)
 
 
 # ---------------------------------------------------------------------- text
@@ -233,25 +239,29 @@ def _affiliation(element: Element) -> Affiliation | None:
     return _new_affiliation(name, tuple(identifiers)) if name else None
 
 
-_NAME_INDEX = {"LastName": 0, "ForeName": 1, "Initials": 2, "Suffix": 3, "CollectiveName": 4}
-
-
 def read_author(element: Element) -> Author:
-    # Hot (tens of thousands per body): plain locals and positional arguments, no helpers
-    # for leaf text.
-    names: list[str | None] = [None] * 5
-    seen = [False] * 5
+    # Hot (tens of thousands per body): plain locals, an if-chain in the order PubMed writes
+    # the children, positional arguments, no helpers for leaf text. A name is False until its
+    # first element is met (the first one wins, as find() would), then that element's text.
+    last: str | bool = False
+    fore: str | bool = False
+    initials: str | bool = False
+    suffix: str | bool = False
+    collective: str | bool = False
     identifiers = []
     affiliations = []
     orcid = None
     for child in element:
         tag = child.tag
-        index = _NAME_INDEX.get(tag)
-        if index is not None:
-            if not seen[index]:
-                seen[index] = True
-                value = child.text if index < 4 else text_of(child)  # names are #PCDATA
-                names[index] = value.strip() or None if value else None
+        if tag == "LastName":  # the names are #PCDATA: .text is all of it
+            if last is False:
+                last = child.text or ""
+        elif tag == "ForeName":
+            if fore is False:
+                fore = child.text or ""
+        elif tag == "Initials":
+            if initials is False:
+                initials = child.text or ""
         elif tag == "AffiliationInfo":
             affiliation = _affiliation(child)
             if affiliation is not None:
@@ -263,14 +273,19 @@ def read_author(element: Element) -> Author:
                 orcid = _orcid(value)
             if value:
                 identifiers.append(f"{source}:{value}")
+        elif tag == "Suffix":
+            if suffix is False:
+                suffix = child.text or ""
+        elif tag == "CollectiveName" and collective is False:
+            collective = text_of(child)  # may hold inline markup
     get = element.get
     contrib, valid = get("EqualContrib"), get("ValidYN")
     return _new_author(
-        names[0],
-        names[1],
-        names[2],
-        names[3],
-        names[4],
+        last.strip() or None if last else None,  # type: ignore[union-attr]
+        fore.strip() or None if fore else None,  # type: ignore[union-attr]
+        initials.strip() or None if initials else None,  # type: ignore[union-attr]
+        suffix.strip() or None if suffix else None,  # type: ignore[union-attr]
+        collective or None,
         tuple(affiliations),
         orcid,
         tuple(identifiers),
@@ -290,13 +305,9 @@ def read_abstract(element: Element) -> Abstract:
     for child in element:
         tag = child.tag
         if tag == "AbstractText":
+            get = child.get
             sections.append(
-                AbstractSection(
-                    text=text_of(child),
-                    markup=markup(child),
-                    label=child.get("Label"),
-                    nlm_category=child.get("NlmCategory"),
-                )
+                _new_section(text_of(child), markup(child), get("Label"), get("NlmCategory"))
             )
         elif tag == "CopyrightInformation" and not seen:
             copyright_, seen = optional_text(child), True
@@ -321,7 +332,7 @@ def read_publication_types(element: Element) -> tuple[PublicationType, ...]:
     for child in element.iter("PublicationType"):
         name = text_of(child)
         if name:
-            found.append(PublicationType(name=name, ui=child.get("UI")))
+            found.append(_new_publication_type(name, child.get("UI")))
     return tuple(found)
 
 
@@ -365,12 +376,14 @@ def read_mesh_heading(element: Element) -> MeshHeading:
         elif tag == "QualifierName":  # #PCDATA
             get = child.get
             qualifiers.append(
-                MeshQualifier((child.text or "").strip(), get("UI"), get("MajorTopicYN") == "Y")
+                _new_mesh_qualifier(
+                    (child.text or "").strip(), get("UI"), get("MajorTopicYN") == "Y"
+                )
             )
     if descriptor is None:
-        return MeshHeading("", None, False, tuple(qualifiers))
+        return _new_mesh_heading("", None, False, tuple(qualifiers))
     get = descriptor.get
-    return MeshHeading(
+    return _new_mesh_heading(
         (descriptor.text or "").strip(),  # #PCDATA
         get("UI"),
         get("MajorTopicYN") == "Y",
