@@ -29,8 +29,10 @@ from pubenrich.model.records import (
     Chemical,
     CommentCorrection,
     DataBank,
+    ELocation,
     Grant,
     HistoryDate,
+    Keyword,
     MeshHeading,
     MeshQualifier,
     PublicationType,
@@ -53,6 +55,13 @@ _new_mesh_qualifier = _maker(MeshQualifier)
 _new_publication_type = _maker(PublicationType)
 _new_section = _maker(AbstractSection)
 new_history_date = _maker(HistoryDate)
+new_keyword = _maker(Keyword)
+new_elocation = _maker(ELocation)
+new_article_id = _new_article_id
+_new_comment = _maker(CommentCorrection)
+_new_chemical = _maker(Chemical)
+_new_grant = _maker(Grant)
+_new_data_bank = _maker(DataBank)
 
 
 # ---------------------------------------------------------------------- text
@@ -132,6 +141,22 @@ def first(name: str) -> Handler:
     def handler(element: Element, out: dict[str, Any]) -> None:
         if name not in out:
             out[name] = element
+
+    return handler
+
+
+def once_text(name: str) -> Handler:
+    """``once(name, optional_text)`` with the text read inline, for the single text fields
+    (a dozen a record: the journal's, the title's translation, the COI statement)."""
+
+    def handler(element: Element, out: dict[str, Any]) -> None:
+        if name not in out:
+            if len(element):
+                value = "".join(element.itertext()).strip()
+            else:
+                text = element.text
+                value = text.strip() if text else ""
+            out[name] = value or None
 
     return handler
 
@@ -318,12 +343,13 @@ def read_comment(element: Element) -> CommentCorrection:
     parts: dict[str, Element] = {}
     for child in element:
         parts.setdefault(child.tag, child)
-    source, pmid, note = (parts.get(tag) for tag in ("RefSource", "PMID", "Note"))
-    return CommentCorrection(
-        ref_type=element.get("RefType", ""),
-        ref_source=optional_text(source) if source is not None else None,
-        pmid=pmid_or_none(pmid.text) if pmid is not None else None,
-        note=optional_text(note) if note is not None else None,
+    get = parts.get
+    source, pmid, note = get("RefSource"), get("PMID"), get("Note")
+    return _new_comment(
+        element.get("RefType", ""),
+        optional_text(source) if source is not None else None,
+        pmid_or_none(pmid.text) if pmid is not None else None,
+        optional_text(note) if note is not None else None,
     )
 
 
@@ -397,10 +423,12 @@ def read_chemical(element: Element) -> Chemical:
         parts.setdefault(child.tag, child)
     name = parts.get("NameOfSubstance")
     registry = parts.get("RegistryNumber")
-    return Chemical(
-        name=text_of(name) if name is not None else "",
-        ui=name.get("UI") if name is not None else None,
-        registry_number=optional_text(registry) if registry is not None else None,
+    if name is None:
+        return _new_chemical("", None, optional_text(registry) if registry is not None else None)
+    return _new_chemical(
+        text_of(name),
+        name.get("UI"),
+        optional_text(registry) if registry is not None else None,
     )
 
 
@@ -408,11 +436,19 @@ def read_grant(element: Element) -> Grant:
     parts: dict[str, Element] = {}
     for child in element:
         parts.setdefault(child.tag, child)
-    values = [parts.get(tag) for tag in ("GrantID", "Acronym", "Agency", "Country")]
+    get = parts.get
     grant_id, acronym, agency, country = (
-        optional_text(v) if v is not None else None for v in values
+        get("GrantID"),
+        get("Acronym"),
+        get("Agency"),
+        get("Country"),
     )
-    return Grant(grant_id=grant_id, acronym=acronym, agency=agency, country=country)
+    return _new_grant(
+        optional_text(grant_id) if grant_id is not None else None,
+        optional_text(acronym) if acronym is not None else None,
+        optional_text(agency) if agency is not None else None,
+        optional_text(country) if country is not None else None,
+    )
 
 
 def read_data_bank(element: Element) -> DataBank:
@@ -425,4 +461,4 @@ def read_data_bank(element: Element) -> DataBank:
                 name = text_of(child)
         elif tag == "AccessionNumberList":
             numbers.extend(text_of(n) for n in child if n.tag == "AccessionNumber")
-    return DataBank(name=name or "", accession_numbers=tuple(numbers))
+    return _new_data_bank(name or "", tuple(numbers))
