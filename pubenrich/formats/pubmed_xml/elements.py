@@ -266,26 +266,22 @@ def _affiliation(element: Element) -> Affiliation | None:
 
 def read_author(element: Element) -> Author:
     # Hot (tens of thousands per body): plain locals, an if-chain in the order PubMed writes
-    # the children, positional arguments, no helpers for leaf text. A name is False until its
+    # the children, positional arguments, no helpers for leaf text. A name is None until its
     # first element is met (the first one wins, as find() would), then that element's text.
-    last: str | bool = False
-    fore: str | bool = False
-    initials: str | bool = False
-    suffix: str | bool = False
-    collective: str | bool = False
+    last = fore = initials = suffix = collective = None
     identifiers = []
     affiliations = []
     orcid = None
     for child in element:
         tag = child.tag
         if tag == "LastName":  # the names are #PCDATA: .text is all of it
-            if last is False:
+            if last is None:
                 last = child.text or ""
         elif tag == "ForeName":
-            if fore is False:
+            if fore is None:
                 fore = child.text or ""
         elif tag == "Initials":
-            if initials is False:
+            if initials is None:
                 initials = child.text or ""
         elif tag == "AffiliationInfo":
             affiliation = _affiliation(child)
@@ -299,17 +295,17 @@ def read_author(element: Element) -> Author:
             if value:
                 identifiers.append(f"{source}:{value}")
         elif tag == "Suffix":
-            if suffix is False:
+            if suffix is None:
                 suffix = child.text or ""
-        elif tag == "CollectiveName" and collective is False:
+        elif tag == "CollectiveName" and collective is None:
             collective = text_of(child)  # may hold inline markup
     get = element.get
     contrib, valid = get("EqualContrib"), get("ValidYN")
     return _new_author(
-        last.strip() or None if last else None,  # type: ignore[union-attr]
-        fore.strip() or None if fore else None,  # type: ignore[union-attr]
-        initials.strip() or None if initials else None,  # type: ignore[union-attr]
-        suffix.strip() or None if suffix else None,  # type: ignore[union-attr]
+        last.strip() or None if last else None,
+        fore.strip() or None if fore else None,
+        initials.strip() or None if initials else None,
+        suffix.strip() or None if suffix else None,
         collective or None,
         tuple(affiliations),
         orcid,
