@@ -32,16 +32,18 @@ from pubenrich.formats.pubmed_xml.elements import (
     read_abstract,
     read_article_ids,
     read_authors,
-    read_chemical,
-    read_comment,
-    read_data_bank,
     read_date,
-    read_grant,
-    read_mesh_heading,
-    read_publication_types,
     read_references,
     text_of,
     walk,
+)
+from pubenrich.formats.pubmed_xml.indexing import (
+    read_chemical,
+    read_comment,
+    read_data_bank,
+    read_grant,
+    read_mesh_heading,
+    read_publication_types,
 )
 from pubenrich.formats.pubmed_xml.journal import read_journal
 from pubenrich.model.identifiers import DOI, PMCID, PMID

@@ -1,10 +1,10 @@
-"""Small readers of PubMed XML elements: text, ids, dates, authors, abstracts and indexing.
+"""Small readers of PubMed XML elements: text, ids, dates, authors, abstracts, references.
 
 Speed: a 10,000-record efetch body holds some three million elements, so the cost per element
 decides. Each element is visited once, by iterating its parent's children and dispatching on
 the tag (tables of handlers built with :func:`once` and :func:`many`), never by one
 ``find``/``iterfind`` per field: lxml runs those through ElementPath, in Python, and each
-rescans the children.
+rescans the children. The indexing parts (MeSH, chemicals, grants ...) are :mod:`.indexing`'s.
 """
 
 from __future__ import annotations
@@ -26,16 +26,9 @@ from pubenrich.model.records import (
     Affiliation,
     ArticleId,
     Author,
-    Chemical,
-    CommentCorrection,
-    DataBank,
     ELocation,
-    Grant,
     HistoryDate,
     Keyword,
-    MeshHeading,
-    MeshQualifier,
-    PublicationType,
     Reference,
 )
 
@@ -50,18 +43,11 @@ _new_reference = _maker(Reference)
 _new_author = _maker(Author)
 _new_affiliation = _maker(Affiliation)
 _new_date = _maker(PartialDate, checked=("month", "day"))
-_new_mesh_heading = _maker(MeshHeading)
-_new_mesh_qualifier = _maker(MeshQualifier)
-_new_publication_type = _maker(PublicationType)
 _new_section = _maker(AbstractSection)
 new_history_date = _maker(HistoryDate)
 new_keyword = _maker(Keyword)
 new_elocation = _maker(ELocation)
 new_article_id = _new_article_id
-_new_comment = _maker(CommentCorrection)
-_new_chemical = _maker(Chemical)
-_new_grant = _maker(Grant)
-_new_data_bank = _maker(DataBank)
 
 
 # ---------------------------------------------------------------------- text
@@ -335,29 +321,6 @@ def read_abstract(element: Element) -> Abstract:
     return Abstract(sections=tuple(sections), copyright=copyright_)
 
 
-def read_comment(element: Element) -> CommentCorrection:
-    parts: dict[str, Element] = {}
-    for child in element:
-        parts.setdefault(child.tag, child)
-    get = parts.get
-    source, pmid, note = get("RefSource"), get("PMID"), get("Note")
-    return _new_comment(
-        element.get("RefType", ""),
-        optional_text(source) if source is not None else None,
-        pmid_or_none(pmid.text) if pmid is not None else None,
-        optional_text(note) if note is not None else None,
-    )
-
-
-def read_publication_types(element: Element) -> tuple[PublicationType, ...]:
-    found = []
-    for child in element.iter("PublicationType"):
-        name = text_of(child)
-        if name:
-            found.append(_new_publication_type(name, child.get("UI")))
-    return tuple(found)
-
-
 def read_references(element: Element) -> list[Reference]:
     """The references of a ``ReferenceList``, nested lists included.
 
@@ -385,76 +348,3 @@ def read_references(element: Element) -> list[Reference]:
     if ids is not None:
         found.append(_new_reference(citation or "", tuple(ids)))
     return found
-
-
-def read_mesh_heading(element: Element) -> MeshHeading:
-    descriptor = None
-    qualifiers = []
-    for child in element:
-        tag = child.tag
-        if tag == "DescriptorName":
-            if descriptor is None:
-                descriptor = child
-        elif tag == "QualifierName":  # #PCDATA
-            get = child.get
-            qualifiers.append(
-                _new_mesh_qualifier(
-                    (child.text or "").strip(), get("UI"), get("MajorTopicYN") == "Y"
-                )
-            )
-    if descriptor is None:
-        return _new_mesh_heading("", None, False, tuple(qualifiers))
-    get = descriptor.get
-    return _new_mesh_heading(
-        (descriptor.text or "").strip(),  # #PCDATA
-        get("UI"),
-        get("MajorTopicYN") == "Y",
-        tuple(qualifiers),
-    )
-
-
-def read_chemical(element: Element) -> Chemical:
-    parts: dict[str, Element] = {}
-    for child in element:
-        parts.setdefault(child.tag, child)
-    name = parts.get("NameOfSubstance")
-    registry = parts.get("RegistryNumber")
-    if name is None:
-        return _new_chemical("", None, optional_text(registry) if registry is not None else None)
-    return _new_chemical(
-        text_of(name),
-        name.get("UI"),
-        optional_text(registry) if registry is not None else None,
-    )
-
-
-def read_grant(element: Element) -> Grant:
-    parts: dict[str, Element] = {}
-    for child in element:
-        parts.setdefault(child.tag, child)
-    get = parts.get
-    grant_id, acronym, agency, country = (
-        get("GrantID"),
-        get("Acronym"),
-        get("Agency"),
-        get("Country"),
-    )
-    return _new_grant(
-        optional_text(grant_id) if grant_id is not None else None,
-        optional_text(acronym) if acronym is not None else None,
-        optional_text(agency) if agency is not None else None,
-        optional_text(country) if country is not None else None,
-    )
-
-
-def read_data_bank(element: Element) -> DataBank:
-    name = None
-    numbers: list[str] = []
-    for child in element:
-        tag = child.tag
-        if tag == "DataBankName":
-            if name is None:
-                name = text_of(child)
-        elif tag == "AccessionNumberList":
-            numbers.extend(text_of(n) for n in child if n.tag == "AccessionNumber")
-    return _new_data_bank(name or "", tuple(numbers))
