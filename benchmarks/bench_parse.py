@@ -7,7 +7,8 @@ renumbered to distinct PMIDs), else from the project's hand-built fixture. Both 
 same bytes in the same run; the DOCTYPE names pubmed_250101.dtd, which biopython bundles, so
 Bio.Entrez needs no network. Each parser reads the body K times, alternating, each time in a
 fresh process of its own, and their medians are compared. Peak memory is measured with
-tracemalloc while streaming.
+tracemalloc while streaming. To compare the parser of two checkouts on the same bytes (a
+regression check), see ``bench_parse_ab.py``.
 """
 
 from __future__ import annotations

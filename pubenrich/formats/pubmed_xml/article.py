@@ -21,22 +21,29 @@ from pubenrich.formats.pubmed_xml.elements import (
     is_yes,
     many,
     markup,
+    new_article_id,
+    new_elocation,
+    new_history_date,
+    new_keyword,
     once,
+    once_text,
     optional_text,
     pmid_or_none,
     read_abstract,
     read_article_ids,
     read_authors,
-    read_chemical,
-    read_comment,
-    read_data_bank,
     read_date,
-    read_grant,
-    read_mesh_heading,
-    read_publication_types,
     read_references,
     text_of,
     walk,
+)
+from pubenrich.formats.pubmed_xml.indexing import (
+    read_chemical,
+    read_comment,
+    read_data_bank,
+    read_grant,
+    read_mesh_heading,
+    read_publication_types,
 )
 from pubenrich.formats.pubmed_xml.journal import read_journal
 from pubenrich.model.identifiers import DOI, PMCID, PMID
@@ -48,7 +55,6 @@ from pubenrich.model.records import (
     DeletedCitation,
     ELocation,
     HistoryDate,
-    Keyword,
     PubmedRecord,
     retraction_status,
 )
@@ -145,8 +151,8 @@ def _title(element: Element, out: dict[str, Any]) -> None:
 def _elocation(element: Element, out: dict[str, Any]) -> None:
     value = text_of(element)
     if value:
-        location = ELocation(
-            kind=element.get("EIdType", ""), value=value, valid=is_yes(element, "ValidYN", True)
+        location = new_elocation(
+            element.get("EIdType", ""), value, is_yes(element, "ValidYN", True)
         )
         out.setdefault("_elocations", []).append(location)
 
@@ -158,13 +164,13 @@ def _keywords(element: Element, out: dict[str, Any]) -> None:
         if child.tag == "Keyword":
             value = text_of(child)
             if value:
-                found.append(Keyword(text=value, owner=owner, major=is_yes(child, "MajorTopicYN")))
+                found.append(new_keyword(value, owner, is_yes(child, "MajorTopicYN")))
 
 
 def _other_id(element: Element, out: dict[str, Any]) -> None:
     value = text_of(element)
     if value:
-        out.setdefault("other_ids", []).append(ArticleId(element.get("Source", ""), value))
+        out.setdefault("other_ids", []).append(new_article_id(element.get("Source", ""), value))
     if value.upper().startswith("PMC"):
         out.setdefault("_other_ids", []).append(value)
 
@@ -212,7 +218,7 @@ def _supplementary(element: Element) -> list[str]:
 
 def _history(element: Element) -> list[HistoryDate]:
     return [
-        HistoryDate(c.get("PubStatus", ""), read_date(c))
+        new_history_date(c.get("PubStatus", ""), read_date(c))
         for c in element.iterchildren("PubMedPubDate")
     ]
 
@@ -232,7 +238,7 @@ _ARTICLE: dict[str, Handler] = {
     "GrantList": many("grants", lambda e: children(e, "Grant", read_grant)),
     "DataBankList": many("data_banks", lambda e: children(e, "DataBank", read_data_bank)),
     "PublicationTypeList": once("publication_types", read_publication_types),
-    "VernacularTitle": once("vernacular_title", optional_text),
+    "VernacularTitle": once_text("vernacular_title"),
     "ArticleDate": once("article_date", read_date),
     "Affiliation": first("_affiliation"),  # DTDs before 2014 only
 }
@@ -255,7 +261,7 @@ _CITATION: dict[str, Handler] = {
     "DateRevised": once("date_revised", read_date),
     "CitationSubset": _texts("citation_subsets"),
     "OtherAbstract": many("other_abstracts", _other_abstract),
-    "CoiStatement": once("coi_statement", optional_text),
+    "CoiStatement": once_text("coi_statement"),
     "GeneralNote": _texts("general_notes"),
     "NumberOfReferences": once("number_of_references", _number),
     "PersonalNameSubjectList": many(
@@ -267,7 +273,7 @@ _CITATION: dict[str, Handler] = {
 _PUBMED_DATA: dict[str, Handler] = {
     "ArticleIdList": once("article_ids", read_article_ids),
     "History": many("history", _history),
-    "PublicationStatus": once("publication_status", optional_text),
+    "PublicationStatus": once_text("publication_status"),
     "ReferenceList": many("references", read_references),
 }
 # Fields gathered as lists (a record may hold several of their containers), made tuples at

@@ -19,10 +19,12 @@ from pubenrich.formats.pubmed_xml.elements import (
     read_author,
     read_authors,
     read_date,
-    read_grant,
-    read_publication_types,
     read_references,
     text_of,
+)
+from pubenrich.formats.pubmed_xml.indexing import (
+    read_grant,
+    read_publication_types,
 )
 from pubenrich.model.dates import PartialDate
 from pubenrich.model.identifiers import DOI, PMID

@@ -1,10 +1,10 @@
-"""Small readers of PubMed XML elements: text, ids, dates, authors, abstracts and indexing.
+"""Small readers of PubMed XML elements: text, ids, dates, authors, abstracts, references.
 
 Speed: a 10,000-record efetch body holds some three million elements, so the cost per element
 decides. Each element is visited once, by iterating its parent's children and dispatching on
 the tag (tables of handlers built with :func:`once` and :func:`many`), never by one
 ``find``/``iterfind`` per field: lxml runs those through ElementPath, in Python, and each
-rescans the children.
+rescans the children. The indexing parts (MeSH, chemicals, grants ...) are :mod:`.indexing`'s.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from lxml import etree
 
 from pubenrich.errors import InvalidIdentifier
 from pubenrich.model.codec import slot_constructor as _maker
-from pubenrich.model.dates import PartialDate, month_of, parse_medline_date, season_of
+from pubenrich.model.dates import MONTHS, PartialDate, month_of, parse_medline_date, season_of
 from pubenrich.model.identifiers import PMID
 from pubenrich.model.records import (
     Abstract,
@@ -26,13 +26,9 @@ from pubenrich.model.records import (
     Affiliation,
     ArticleId,
     Author,
-    Chemical,
-    CommentCorrection,
-    DataBank,
-    Grant,
-    MeshHeading,
-    MeshQualifier,
-    PublicationType,
+    ELocation,
+    HistoryDate,
+    Keyword,
     Reference,
 )
 
@@ -46,6 +42,12 @@ _new_article_id = _maker(ArticleId)
 _new_reference = _maker(Reference)
 _new_author = _maker(Author)
 _new_affiliation = _maker(Affiliation)
+_new_date = _maker(PartialDate, checked=("month", "day"))
+_new_section = _maker(AbstractSection)
+new_history_date = _maker(HistoryDate)
+new_keyword = _maker(Keyword)
+new_elocation = _maker(ELocation)
+new_article_id = _new_article_id
 
 
 # ---------------------------------------------------------------------- text
@@ -129,6 +131,22 @@ def first(name: str) -> Handler:
     return handler
 
 
+def once_text(name: str) -> Handler:
+    """``once(name, optional_text)`` with the text read inline, for the single text fields
+    (a dozen a record: the journal's, the title's translation, the COI statement)."""
+
+    def handler(element: Element, out: dict[str, Any]) -> None:
+        if name not in out:
+            if len(element):
+                value = "".join(element.itertext()).strip()
+            else:
+                text = element.text
+                value = text.strip() if text else ""
+            out[name] = value or None
+
+    return handler
+
+
 def many(name: str, read: Callable[[Element], Any]) -> Handler:
     """A handler adding what ``read(element)`` returns to the list under ``name``."""
 
@@ -150,6 +168,14 @@ def _int(text: str | None) -> int | None:
     return int(text) if text and text.strip().isdigit() else None
 
 
+# The month spellings PubMed writes, each read once here by month_of (so they cannot
+# disagree): a date then costs one dict look-up, and month_of reads any other spelling.
+_MONTH_OF = {
+    text: month_of(text)
+    for text in (*MONTHS, *(str(n) for n in range(1, 13)), *(f"{n:02d}" for n in range(1, 10)))
+}
+
+
 def read_date(element: Element) -> PartialDate:
     """A structured date (``Year``/``Month``/``Day``/``Season``) or a ``MedlineDate``."""
     # Several per record (the History): one pass, the first of each tag wins, as find() would.
@@ -169,12 +195,15 @@ def read_date(element: Element) -> PartialDate:
             return parse_medline_date(text_of(child))
         elif tag == "Season" and season is None:
             season = (child.text or "").strip()
+    month_number = _MONTH_OF.get(month) if month else None
+    if month_number is None and month:
+        month_number = month_of(month)
     day_number = _int(day)
-    return PartialDate(
-        _int(year),
-        month_of(month),
-        day_number if day_number and 1 <= day_number <= 31 else None,
-        season_of(season) if season else None,
+    if day_number is not None and not 1 <= day_number <= 31:
+        day_number = None
+    # month_of gives 1 to 12 and the day is checked above: what PartialDate's validators ask.
+    return _new_date(
+        _int(year), month_number, day_number, season_of(season) if season else None, None, None
     )
 
 
@@ -221,25 +250,25 @@ def _affiliation(element: Element) -> Affiliation | None:
     return _new_affiliation(name, tuple(identifiers)) if name else None
 
 
-_NAME_INDEX = {"LastName": 0, "ForeName": 1, "Initials": 2, "Suffix": 3, "CollectiveName": 4}
-
-
 def read_author(element: Element) -> Author:
-    # Hot (tens of thousands per body): plain locals and positional arguments, no helpers
-    # for leaf text.
-    names: list[str | None] = [None] * 5
-    seen = [False] * 5
+    # Hot (tens of thousands per body): plain locals, an if-chain in the order PubMed writes
+    # the children, positional arguments, no helpers for leaf text. A name is None until its
+    # first element is met (the first one wins, as find() would), then that element's text.
+    last = fore = initials = suffix = collective = None
     identifiers = []
     affiliations = []
     orcid = None
     for child in element:
         tag = child.tag
-        index = _NAME_INDEX.get(tag)
-        if index is not None:
-            if not seen[index]:
-                seen[index] = True
-                value = child.text if index < 4 else text_of(child)  # names are #PCDATA
-                names[index] = value.strip() or None if value else None
+        if tag == "LastName":  # the names are #PCDATA: .text is all of it
+            if last is None:
+                last = child.text or ""
+        elif tag == "ForeName":
+            if fore is None:
+                fore = child.text or ""
+        elif tag == "Initials":
+            if initials is None:
+                initials = child.text or ""
         elif tag == "AffiliationInfo":
             affiliation = _affiliation(child)
             if affiliation is not None:
@@ -251,14 +280,19 @@ def read_author(element: Element) -> Author:
                 orcid = _orcid(value)
             if value:
                 identifiers.append(f"{source}:{value}")
+        elif tag == "Suffix":
+            if suffix is None:
+                suffix = child.text or ""
+        elif tag == "CollectiveName" and collective is None:
+            collective = text_of(child)  # may hold inline markup
     get = element.get
     contrib, valid = get("EqualContrib"), get("ValidYN")
     return _new_author(
-        names[0],
-        names[1],
-        names[2],
-        names[3],
-        names[4],
+        last.strip() or None if last else None,
+        fore.strip() or None if fore else None,
+        initials.strip() or None if initials else None,
+        suffix.strip() or None if suffix else None,
+        collective or None,
         tuple(affiliations),
         orcid,
         tuple(identifiers),
@@ -278,39 +312,13 @@ def read_abstract(element: Element) -> Abstract:
     for child in element:
         tag = child.tag
         if tag == "AbstractText":
+            get = child.get
             sections.append(
-                AbstractSection(
-                    text=text_of(child),
-                    markup=markup(child),
-                    label=child.get("Label"),
-                    nlm_category=child.get("NlmCategory"),
-                )
+                _new_section(text_of(child), markup(child), get("Label"), get("NlmCategory"))
             )
         elif tag == "CopyrightInformation" and not seen:
             copyright_, seen = optional_text(child), True
     return Abstract(sections=tuple(sections), copyright=copyright_)
-
-
-def read_comment(element: Element) -> CommentCorrection:
-    parts: dict[str, Element] = {}
-    for child in element:
-        parts.setdefault(child.tag, child)
-    source, pmid, note = (parts.get(tag) for tag in ("RefSource", "PMID", "Note"))
-    return CommentCorrection(
-        ref_type=element.get("RefType", ""),
-        ref_source=optional_text(source) if source is not None else None,
-        pmid=pmid_or_none(pmid.text) if pmid is not None else None,
-        note=optional_text(note) if note is not None else None,
-    )
-
-
-def read_publication_types(element: Element) -> tuple[PublicationType, ...]:
-    found = []
-    for child in element.iter("PublicationType"):
-        name = text_of(child)
-        if name:
-            found.append(PublicationType(name=name, ui=child.get("UI")))
-    return tuple(found)
 
 
 def read_references(element: Element) -> list[Reference]:
@@ -340,64 +348,3 @@ def read_references(element: Element) -> list[Reference]:
     if ids is not None:
         found.append(_new_reference(citation or "", tuple(ids)))
     return found
-
-
-def read_mesh_heading(element: Element) -> MeshHeading:
-    descriptor = None
-    qualifiers = []
-    for child in element:
-        tag = child.tag
-        if tag == "DescriptorName":
-            if descriptor is None:
-                descriptor = child
-        elif tag == "QualifierName":  # #PCDATA
-            get = child.get
-            qualifiers.append(
-                MeshQualifier((child.text or "").strip(), get("UI"), get("MajorTopicYN") == "Y")
-            )
-    if descriptor is None:
-        return MeshHeading("", None, False, tuple(qualifiers))
-    get = descriptor.get
-    return MeshHeading(
-        (descriptor.text or "").strip(),  # #PCDATA
-        get("UI"),
-        get("MajorTopicYN") == "Y",
-        tuple(qualifiers),
-    )
-
-
-def read_chemical(element: Element) -> Chemical:
-    parts: dict[str, Element] = {}
-    for child in element:
-        parts.setdefault(child.tag, child)
-    name = parts.get("NameOfSubstance")
-    registry = parts.get("RegistryNumber")
-    return Chemical(
-        name=text_of(name) if name is not None else "",
-        ui=name.get("UI") if name is not None else None,
-        registry_number=optional_text(registry) if registry is not None else None,
-    )
-
-
-def read_grant(element: Element) -> Grant:
-    parts: dict[str, Element] = {}
-    for child in element:
-        parts.setdefault(child.tag, child)
-    values = [parts.get(tag) for tag in ("GrantID", "Acronym", "Agency", "Country")]
-    grant_id, acronym, agency, country = (
-        optional_text(v) if v is not None else None for v in values
-    )
-    return Grant(grant_id=grant_id, acronym=acronym, agency=agency, country=country)
-
-
-def read_data_bank(element: Element) -> DataBank:
-    name = None
-    numbers: list[str] = []
-    for child in element:
-        tag = child.tag
-        if tag == "DataBankName":
-            if name is None:
-                name = text_of(child)
-        elif tag == "AccessionNumberList":
-            numbers.extend(text_of(n) for n in child if n.tag == "AccessionNumber")
-    return DataBank(name=name or "", accession_numbers=tuple(numbers))

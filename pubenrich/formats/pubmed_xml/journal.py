@@ -14,7 +14,7 @@ from pubenrich.formats.pubmed_xml.elements import (
     Handler,
     first,
     once,
-    optional_text,
+    once_text,
     read_date,
     text_of,
     walk,
@@ -60,22 +60,22 @@ def _issn(element: Element, parts: dict[str, Any]) -> None:
 _JOURNAL: dict[str, Handler] = {
     "ISSN": _issn,
     "JournalIssue": first("_issue"),
-    "Title": once("title", optional_text),
-    "ISOAbbreviation": once("iso_abbreviation", optional_text),
+    "Title": once_text("title"),
+    "ISOAbbreviation": once_text("iso_abbreviation"),
 }
 _ISSUE: dict[str, Handler] = {
-    "Volume": once("volume", optional_text),
-    "Issue": once("issue", optional_text),
+    "Volume": once_text("volume"),
+    "Issue": once_text("issue"),
     "PubDate": once("pub_date", read_date),
 }
 _PAGINATION: dict[str, Handler] = {
-    "MedlinePgn": once("pages", optional_text),
-    "StartPage": once("start_page", optional_text),
-    "EndPage": once("end_page", optional_text),
+    "MedlinePgn": once_text("pages"),
+    "StartPage": once_text("start_page"),
+    "EndPage": once_text("end_page"),
 }
 _MEDLINE_JOURNAL_INFO: dict[str, Handler] = {
-    "Country": once("country", optional_text),
-    "MedlineTA": once("medline_ta", optional_text),
-    "ISSNLinking": once("issn_linking", optional_text),
-    "NlmUniqueID": once("nlm_unique_id", optional_text),
+    "Country": once_text("country"),
+    "MedlineTA": once_text("medline_ta"),
+    "ISSNLinking": once_text("issn_linking"),
+    "NlmUniqueID": once_text("nlm_unique_id"),
 }
