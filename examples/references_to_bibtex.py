@@ -23,26 +23,12 @@ from pathlib import Path
 
 import pubenrich
 from pubenrich.formats.export import bibtex_escape, bibtex_key, to_bibtex, unique_key
+from pubenrich.formats.export.references import references, unresolved_reason
 from pubenrich.testing.replay import replay
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCES = ROOT / "examples" / "data" / "references.txt"
 FIXTURE = ROOT / "tests" / "fixtures" / "replay" / "references.json"
-
-
-def references(result: pubenrich.EnrichedRecord) -> tuple[pubenrich.EnrichedRecord, ...]:
-    """One record per reference: a list comes back ``multiple``, a single citation as itself."""
-    return result.related if result.status == "multiple" else (result,)
-
-
-def why_not(record: pubenrich.EnrichedRecord) -> str:
-    """The reason a reference has no entry, in a few words."""
-    if record.error is not None:
-        return f"{record.status}: {record.error}"
-    if record.candidates:
-        best = ", ".join(f"PMID {c.pmid} ({c.score.total:.2f})" for c in record.candidates[:3])
-        return f"{record.status}: candidates {best}"
-    return record.status
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[{number}] {key}: PMID {article.pmid} (by {record.route.method})")
                 continue
             missed += 1
-            reason = why_not(record)
+            reason = unresolved_reason(record)
             cited = " ".join(str(record.input).split())
             out.write(f"@comment{{reference {number} not resolved ({reason}): ")
             out.write(bibtex_escape(cited) + "}\n\n")
