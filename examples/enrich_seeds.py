@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pubenrich
-from pubenrich.testing.replay import ReplayMiss, replay
+from pubenrich.testing.replay import ReplayMiss, ReplayTransport
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "replay" / "seeds.json"
@@ -68,11 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     texts = [path.read_text(encoding="utf-8") for path in seeds]
     # The recorded job: defaults, nothing cached beforehand (tests/fixtures/rerecord.py).
-    # A recording answers at once: no need to pace it at NCBI's 3 requests a second.
-    replayed = pubenrich.Config(requests_per_second=1000)
-    config = replayed if args.replay else pubenrich.Config.from_env()
-    served = replay(FIXTURE) if args.replay else nullcontext()
-    with served, pubenrich.Enricher(config, cache=pubenrich.NoCache()) as enricher:
+    config = pubenrich.Config() if args.replay else pubenrich.Config.from_env()
+    # The recording answers through the client's transport: nothing is patched.
+    transport = ReplayTransport.from_file(FIXTURE) if args.replay else None
+    client = pubenrich.EutilsClient(config, transport=transport) if transport else None
+    enricher = pubenrich.Enricher(config, client=client, cache=pubenrich.NoCache())
+    with client or nullcontext(), enricher:
         results = list(enricher.enrich(texts))
     for path, record in zip(seeds, results, strict=True):
         print("\n".join(summarize(record, path.name)))

@@ -24,7 +24,7 @@ from pathlib import Path
 import pubenrich
 from pubenrich.formats.export import bibtex_escape, bibtex_key, to_bibtex, unique_key
 from pubenrich.formats.export.references import references, unresolved_reason
-from pubenrich.testing.replay import replay
+from pubenrich.testing.replay import ReplayTransport
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCES = ROOT / "examples" / "data" / "references.txt"
@@ -48,12 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text(encoding="utf-8")
     # The recorded job: defaults, nothing cached beforehand (tests/fixtures/rerecord.py).
-    # A recording answers at once: no need to pace it at NCBI's 3 requests a second.
-    replayed = pubenrich.Config(requests_per_second=1000)
-    config = replayed if args.replay else pubenrich.Config.from_env()
+    config = pubenrich.Config() if args.replay else pubenrich.Config.from_env()
     cache = pubenrich.NoCache() if args.replay else None
-    served = replay(FIXTURE) if args.replay else nullcontext()
-    with served, pubenrich.Enricher(config, cache=cache) as enricher:
+    # The recording answers through the client's transport: nothing is patched.
+    transport = ReplayTransport.from_file(FIXTURE) if args.replay else None
+    client = pubenrich.EutilsClient(config, transport=transport) if transport else None
+    enricher = pubenrich.Enricher(config, client=client, cache=cache)
+    with client or nullcontext(), enricher:
         (result,) = enricher.enrich([text])
     items = references(result)
     used: dict[str, int] = {}

@@ -54,7 +54,6 @@ from pubenrich.text.citations import read_citations
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_FAILURE = 2
-REPLAY_RATE = 1000.0  # requests a second when answering from a recording
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 _Failure = CliFailure
@@ -180,10 +179,7 @@ def _enricher(args: argparse.Namespace) -> Iterator[Enricher]:
                     "(partly synthetic records), not from NCBI",
                     file=sys.stderr,
                 )
-            # A recording answers at once and has no rate to respect: pacing it at NCBI's
-            # 3 requests a second would only make a replayed run slow.
-            unpaced = attrs.evolve(config, requests_per_second=REPLAY_RATE)
-            client = stack.enter_context(EutilsClient(unpaced, transport=transport))
+            client = stack.enter_context(EutilsClient(config, transport=transport))
         cache = _cache(args, config)
         yield stack.enter_context(Enricher(config, client=client, cache=cache, mirror=args.mirror))
 

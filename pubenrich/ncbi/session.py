@@ -61,6 +61,9 @@ class Session:
         sleep = sleep or time.sleep
         self._own_transport = transport is None
         self._transport: Transport = transport or RequestsTransport(pool_size=config.max_in_flight)
+        # A transport that answers from this machine (a recording) has no server to spare:
+        # pacing it at NCBI's rate would only make a replayed run slow.
+        self._paced = not getattr(self._transport, "answers_locally", False)
         self.limiter = limiter or RateLimiter(config.rate, clock=clock, sleep=sleep)
         self._idconv_limiter = RateLimiter(min(config.rate, IDCONV_RATE), clock=clock, sleep=sleep)
         retry_args: dict[str, Any] = {"clock": clock, "sleep": sleep}
@@ -158,7 +161,7 @@ class Session:
         def attempt() -> HttpResponse:
             if cancelled is not None and cancelled.is_set():
                 raise Cancelled
-            for limiter in limiters:
+            for limiter in limiters if self._paced else ():
                 limiter.acquire()
             started = self._clock()
             with self._sent_lock:

@@ -124,7 +124,11 @@ class HttpResponse:
 
 
 class Transport(Protocol):
-    """Anything that turns an :class:`HttpRequest` into an :class:`HttpResponse`."""
+    """Anything that turns an :class:`HttpRequest` into an :class:`HttpResponse`.
+
+    A transport that answers from this machine rather than from NCBI (a recording) may say
+    so with a class attribute ``answers_locally = True``; its requests are then not paced.
+    """
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send ``request``; raise :class:`TransportError` when no complete reply arrives."""

@@ -260,6 +260,8 @@ class ReplayTransport:
         replayer: the exchanges to serve.
     """
 
+    answers_locally = True  # no server behind it: the session does not pace it
+
     def __init__(self, replayer: Replayer) -> None:
         self.replayer = replayer
 

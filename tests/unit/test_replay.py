@@ -197,3 +197,14 @@ def test_replay_transport_fails_loudly_on_an_unrecorded_request(tmp_path: Path) 
     with EutilsClient(transport=transport) as client, pytest.raises(ReplayMiss):
         client.esearch("something else")
     assert client.requests_sent == {"esearch": 1}
+
+
+def test_replay_transport_is_not_paced_at_ncbis_rate(tmp_path: Path) -> None:
+    """A recording answers from this machine: the client's limiter never makes it wait."""
+    waits: list[float] = []
+    transport = ReplayTransport.from_file(_hand_built(tmp_path / "f.json"))
+    with EutilsClient(Config(), transport=transport, sleep=waits.append) as client:
+        for _ in range(5):  # five requests at the keyless 3 a second would wait about 1.3 s
+            client.esearch("synthetic")
+    assert transport.calls == 5
+    assert waits == []
